@@ -1,0 +1,7 @@
+package loaders
+
+import "context"
+
+func loadMarkdown(ctx context.Context, data []byte, lim Limits) (*Document, error) {
+	return nil, ErrUnsupported
+}
