@@ -1,7 +1,255 @@
 package loaders
 
-import "context"
+// PDF text comes from PDFium, the PDF engine of Chromium, through
+// github.com/klippa-app/go-pdfium's WebAssembly build run by wazero: no cgo,
+// the 5.6 MB pdfium.wasm ships inside the Go module, and PDFium is the most
+// widely used and most heavily fuzzed PDF text extractor available, which
+// matters for untrusted uploads. The pure-Go alternatives were weaker for
+// this job: github.com/ledongthuc/pdf is a lightly maintained fork of
+// rsc.io/pdf with known panics on malformed files and poor handling of
+// CID/ToUnicode fonts, and pdfcpu is built for manipulating PDFs, not for
+// extracting reading-order text.
+//
+// Cost: compiling the module with wazero's optimising compiler takes about
+// 3.3 s on the 2-core dev machine (measured; once per process), after which
+// opening a small document and extracting its pages takes about 1.5 ms. So
+// the runtime starts lazily on the first PDF and is shared by the whole
+// process, and compiled code is cached on disk (os.UserCacheDir()/docent/
+// wazero, or $DOCENT_PDFIUM_CACHE; "off" disables it) which brings later
+// process starts down to about 90 ms. WarmPDF lets a server pay the cost at
+// start-up instead of on the first upload.
+//
+// Safety: the module sees no host file system (empty FSConfig), its linear
+// memory is capped, stdout/stderr are discarded, and each document gets a
+// fresh module instance that is closed afterwards, so one hostile file cannot
+// leave state behind for the next.
 
-func loadPDF(ctx context.Context, data []byte, lim Limits) (*Document, error) {
-	return nil, ErrUnsupported
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/klippa-app/go-pdfium"
+	pdfiumerrors "github.com/klippa-app/go-pdfium/errors"
+	"github.com/klippa-app/go-pdfium/requests"
+	"github.com/klippa-app/go-pdfium/webassembly"
+	"github.com/tetratelabs/wazero"
+	"github.com/tetratelabs/wazero/api"
+	"github.com/tetratelabs/wazero/experimental"
+)
+
+// pdfMemoryLimitPages caps the wasm linear memory (64 KiB pages): 2 GiB.
+const pdfMemoryLimitPages = 32768
+
+var (
+	pdfMu      sync.Mutex
+	pdfPool    pdfium.Pool
+	pdfInitDur time.Duration
+)
+
+// WarmPDF starts the PDF engine now (it otherwise starts on the first PDF)
+// and reports how long that took. It is safe to call more than once.
+func WarmPDF() (time.Duration, error) {
+	_, err := getPDFPool()
+	pdfMu.Lock()
+	defer pdfMu.Unlock()
+	return pdfInitDur, err
+}
+
+func getPDFPool() (pdfium.Pool, error) {
+	pdfMu.Lock()
+	defer pdfMu.Unlock()
+	if pdfPool != nil {
+		return pdfPool, nil
+	}
+	start := time.Now()
+	rc := wazero.NewRuntimeConfig().
+		WithCoreFeatures(api.CoreFeaturesV2 | experimental.CoreFeaturesExceptionHandling).
+		WithMemoryLimitPages(pdfMemoryLimitPages)
+	if cc := pdfCompilationCache(); cc != nil {
+		rc = rc.WithCompilationCache(cc)
+	}
+	n := runtime.GOMAXPROCS(0)
+	pool, err := webassembly.Init(webassembly.Config{
+		MinIdle:       0,
+		MaxIdle:       n,
+		MaxTotal:      n,
+		RuntimeConfig: rc,
+		FSConfig:      wazero.NewFSConfig(),
+		Stdout:        io.Discard,
+		Stderr:        io.Discard,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("starting the PDF engine: %w", err)
+	}
+	pdfPool = pool
+	pdfInitDur = time.Since(start)
+	return pdfPool, nil
+}
+
+func pdfCompilationCache() wazero.CompilationCache {
+	dir := os.Getenv("DOCENT_PDFIUM_CACHE")
+	if dir == "off" {
+		return nil
+	}
+	if dir == "" {
+		base, err := os.UserCacheDir()
+		if err != nil {
+			return nil
+		}
+		dir = filepath.Join(base, "docent", "wazero")
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil
+	}
+	cc, err := wazero.NewCompilationCacheWithDir(dir)
+	if err != nil {
+		return nil
+	}
+	return cc
+}
+
+// loadPDF extracts the text layer page by page. Each page's text is split
+// into paragraphs (blank lines, or a short line that ends a sentence);
+// hyphenated line breaks are joined. Every block carries its 1-based page.
+// Scanned pages without a text layer yield no blocks (no OCR).
+func loadPDF(ctx context.Context, data []byte, lim Limits) (doc *Document, err error) {
+	pool, err := getPDFPool()
+	if err != nil {
+		return nil, err
+	}
+	inst, err := pool.GetInstanceWithContext(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("pdf engine busy: %w", err)
+	}
+	defer func() {
+		// A trap inside the module surfaces as a panic in the bindings.
+		if r := recover(); r != nil {
+			doc, err = nil, fmt.Errorf("pdf: engine failed on this file: %v: %w", r, ErrCorrupt)
+		}
+		_ = inst.Close()
+	}()
+	od, err := inst.OpenDocument(&requests.OpenDocument{File: &data})
+	if err != nil {
+		switch {
+		case errors.Is(err, pdfiumerrors.ErrPassword), errors.Is(err, pdfiumerrors.ErrSecurity):
+			return nil, fmt.Errorf("pdf is password-protected or encrypted (%v): %w", err, ErrCorrupt)
+		default:
+			return nil, fmt.Errorf("not a readable PDF (%v): %w", err, ErrCorrupt)
+		}
+	}
+	defer func() {
+		_, _ = inst.FPDF_CloseDocument(&requests.FPDF_CloseDocument{Document: od.Document})
+	}()
+	pc, err := inst.FPDF_GetPageCount(&requests.FPDF_GetPageCount{Document: od.Document})
+	if err != nil {
+		return nil, fmt.Errorf("pdf page count: %v: %w", err, ErrCorrupt)
+	}
+	if pc.PageCount > lim.MaxPages {
+		return nil, fmt.Errorf("pdf has %d pages, the limit is %d: %w", pc.PageCount, lim.MaxPages, ErrTooLarge)
+	}
+	doc = &Document{Pages: pc.PageCount}
+	if mt, err := inst.FPDF_GetMetaText(&requests.FPDF_GetMetaText{Document: od.Document, Tag: "Title"}); err == nil {
+		doc.Title = collapseSpace(mt.Value)
+	}
+	var total int64
+	for i := 0; i < pc.PageCount; i++ {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		pt, err := inst.GetPageText(&requests.GetPageText{Page: requests.Page{ByIndex: &requests.PageByIndex{Document: od.Document, Index: i}}})
+		if err != nil {
+			return nil, fmt.Errorf("pdf page %d: %v: %w", i+1, err, ErrCorrupt)
+		}
+		total += int64(len(pt.Text))
+		if total > lim.MaxDecompressedBytes {
+			return nil, fmt.Errorf("pdf text exceeds %d bytes: %w", lim.MaxDecompressedBytes, ErrTooLarge)
+		}
+		for _, p := range pdfParagraphs(pt.Text) {
+			doc.Blocks = append(doc.Blocks, Block{Text: p, Kind: KindParagraph, Page: i + 1})
+		}
+	}
+	return doc, nil
+}
+
+var pdfSpaces = regexp.MustCompile(`[ \t\x{00a0}]+`)
+
+// pdfParagraphs turns one page's text into paragraphs.
+func pdfParagraphs(s string) []string {
+	s = strings.ToValidUTF8(s, "")
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	s = strings.ReplaceAll(s, "\r", "\n")
+	s = strings.Map(func(r rune) rune {
+		switch {
+		case r == '\u00ad' || r == '\ufffe' || r == '\uffff' || r == 0:
+			return -1 // soft hyphen, noncharacters
+		case r == '\u0002':
+			return '-' // PDFium marks hyphens at line ends this way
+		case r == '\n' || r == '\t':
+			return r
+		case unicode.IsControl(r):
+			return ' '
+		}
+		return r
+	}, s)
+	var lines []string
+	maxLen := 0
+	for _, l := range strings.Split(s, "\n") {
+		l = strings.TrimSpace(pdfSpaces.ReplaceAllString(l, " "))
+		lines = append(lines, l)
+		maxLen = max(maxLen, utf8.RuneCountInString(l))
+	}
+	var out []string
+	var cur strings.Builder
+	flush := func() {
+		if t := strings.TrimSpace(cur.String()); t != "" {
+			out = append(out, t)
+		}
+		cur.Reset()
+	}
+	for _, l := range lines {
+		if l == "" {
+			flush()
+			continue
+		}
+		if cur.Len() > 0 {
+			prev := cur.String()
+			if strings.HasSuffix(prev, "-") && len(prev) > 1 && unicode.IsLetter(lastRune(prev[:len(prev)-1])) && unicode.IsLower(firstRune(l)) {
+				// Hyphenated word broken across lines.
+				cur.Reset()
+				cur.WriteString(prev[:len(prev)-1])
+			} else {
+				cur.WriteByte(' ')
+			}
+		}
+		cur.WriteString(l)
+		// A line clearly shorter than the page's longest that ends a
+		// sentence closes the paragraph.
+		n := utf8.RuneCountInString(l)
+		if maxLen > 40 && n < maxLen*7/10 && strings.ContainsRune(".!?:", lastRune(l)) {
+			flush()
+		}
+	}
+	flush()
+	return out
+}
+
+func lastRune(s string) rune {
+	r, _ := utf8.DecodeLastRuneInString(s)
+	return r
+}
+
+func firstRune(s string) rune {
+	r, _ := utf8.DecodeRuneInString(s)
+	return r
 }
