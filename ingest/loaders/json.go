@@ -191,4 +191,3 @@ func scalarLine(path string, tok json.Token) string {
 	}
 	return path + ": " + v
 }
-
