@@ -1,0 +1,134 @@
+// Package configs holds docent's configuration: the embedded defaults
+// (default.yaml) and the loader that layers a config file, DOCENT_*
+// environment variables and flags on top of them.
+package configs
+
+import (
+	_ "embed"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	// koanf: a maintained, small config library that layers providers
+	// (embedded defaults, file, env, flags) without global state.
+	"github.com/knadh/koanf/parsers/yaml"
+	"github.com/knadh/koanf/providers/env"
+	"github.com/knadh/koanf/providers/rawbytes"
+	"github.com/knadh/koanf/v2"
+)
+
+//go:embed default.yaml
+var defaultYAML []byte
+
+// DefaultYAML returns the built-in defaults.
+func DefaultYAML() []byte { return defaultYAML }
+
+// Config is docent's configuration.
+type Config struct {
+	DataDir string `koanf:"data_dir"`
+	Server  struct {
+		Addr                string        `koanf:"addr"`
+		APIKeys             []string      `koanf:"api_keys"`
+		MaxBodyBytes        int64         `koanf:"max_body_bytes"`
+		MaxInFlight         int           `koanf:"max_in_flight"`
+		RequestTimeout      time.Duration `koanf:"request_timeout"`
+		ShutdownTimeout     time.Duration `koanf:"shutdown_timeout"`
+		AsyncThresholdBytes int64         `koanf:"async_threshold_bytes"`
+	} `koanf:"server"`
+	Store struct {
+		Backend     string  `koanf:"backend"`
+		TitleWeight float64 `koanf:"title_weight"`
+	} `koanf:"store"`
+	Ingest struct {
+		MaxFileBytes         int64 `koanf:"max_file_bytes"`
+		MaxDecompressedBytes int64 `koanf:"max_decompressed_bytes"`
+		MaxPages             int   `koanf:"max_pages"`
+	} `koanf:"ingest"`
+	Chunking struct {
+		TargetChars  int `koanf:"target_chars"`
+		OverlapChars int `koanf:"overlap_chars"`
+		MinChars     int `koanf:"min_chars"`
+	} `koanf:"chunking"`
+	Agent struct {
+		TopK         int     `koanf:"top_k"`
+		MinCoverage  float64 `koanf:"min_coverage"`
+		MaxSentences int     `koanf:"max_sentences"`
+	} `koanf:"agent"`
+	Log struct {
+		Level  string `koanf:"level"`
+		Format string `koanf:"format"`
+	} `koanf:"log"`
+}
+
+// Load builds the configuration: defaults, then the file at path (if not
+// empty), then DOCENT_* environment variables, then overrides (flag values
+// keyed by config path, e.g. "server.addr").
+func Load(path string, overrides map[string]any) (*Config, error) {
+	k := koanf.New(".")
+	if err := k.Load(rawbytes.Provider(defaultYAML), yaml.Parser()); err != nil {
+		return nil, fmt.Errorf("built-in defaults: %w", err)
+	}
+	known := map[string]string{} // "SERVER_ADDR" -> "server.addr"
+	for _, key := range k.Keys() {
+		known[strings.ToUpper(strings.ReplaceAll(key, ".", "_"))] = key
+	}
+	if path != "" {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return nil, fmt.Errorf("config file: %w", err)
+		}
+		if err := k.Load(rawbytes.Provider(data), yaml.Parser()); err != nil {
+			return nil, fmt.Errorf("config file %s: %w", path, err)
+		}
+	}
+	var envErr error
+	err := k.Load(env.ProviderWithValue("DOCENT_", ".", func(name, value string) (string, any) {
+		key, ok := known[strings.TrimPrefix(name, "DOCENT_")]
+		if !ok {
+			if envErr == nil {
+				envErr = fmt.Errorf("unknown environment variable %s (see configs/default.yaml for the keys)", name)
+			}
+			return "", nil
+		}
+		if key == "server.api_keys" {
+			return key, strings.Split(value, ",")
+		}
+		return key, value
+	}), nil)
+	if err != nil {
+		return nil, fmt.Errorf("environment: %w", err)
+	}
+	if envErr != nil {
+		return nil, envErr
+	}
+	for key, v := range overrides {
+		if err := k.Set(key, v); err != nil {
+			return nil, fmt.Errorf("flag %s: %w", key, err)
+		}
+	}
+	var c Config
+	if err := k.UnmarshalWithConf("", &c, koanf.UnmarshalConf{Tag: "koanf"}); err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	return &c, c.Validate()
+}
+
+// Validate checks values that would otherwise fail later and obscurely.
+func (c *Config) Validate() error {
+	switch {
+	case c.DataDir == "":
+		return fmt.Errorf("config: data_dir is empty")
+	case c.Server.MaxBodyBytes <= 0 || c.Ingest.MaxFileBytes <= 0:
+		return fmt.Errorf("config: size limits must be positive")
+	case c.Store.Backend != "embedded":
+		return fmt.Errorf("config: store.backend %q is not supported (supported: embedded)", c.Store.Backend)
+	case c.Chunking.TargetChars < 100:
+		return fmt.Errorf("config: chunking.target_chars must be at least 100")
+	case c.Chunking.OverlapChars < 0 || c.Chunking.OverlapChars >= c.Chunking.TargetChars:
+		return fmt.Errorf("config: chunking.overlap_chars must be in [0, target_chars)")
+	case c.Log.Format != "text" && c.Log.Format != "json":
+		return fmt.Errorf("config: log.format must be text or json")
+	}
+	return nil
+}
