@@ -89,15 +89,17 @@ type Value struct {
 
 // Constructors, mostly for the writer.
 
-func Uint8Value(v uint8) Value     { return Value{Type: TypeUint8, bits: uint64(v)} }
-func Int8Value(v int8) Value       { return Value{Type: TypeInt8, bits: uint64(int64(v))} }
-func Uint16Value(v uint16) Value   { return Value{Type: TypeUint16, bits: uint64(v)} }
-func Int16Value(v int16) Value     { return Value{Type: TypeInt16, bits: uint64(int64(v))} }
-func Uint32Value(v uint32) Value   { return Value{Type: TypeUint32, bits: uint64(v)} }
-func Int32Value(v int32) Value     { return Value{Type: TypeInt32, bits: uint64(int64(v))} }
-func Uint64Value(v uint64) Value   { return Value{Type: TypeUint64, bits: v} }
-func Int64Value(v int64) Value     { return Value{Type: TypeInt64, bits: uint64(v)} }
-func Float32Value(v float32) Value { return Value{Type: TypeFloat32, bits: uint64(math.Float32bits(v))} }
+func Uint8Value(v uint8) Value   { return Value{Type: TypeUint8, bits: uint64(v)} }
+func Int8Value(v int8) Value     { return Value{Type: TypeInt8, bits: uint64(int64(v))} }
+func Uint16Value(v uint16) Value { return Value{Type: TypeUint16, bits: uint64(v)} }
+func Int16Value(v int16) Value   { return Value{Type: TypeInt16, bits: uint64(int64(v))} }
+func Uint32Value(v uint32) Value { return Value{Type: TypeUint32, bits: uint64(v)} }
+func Int32Value(v int32) Value   { return Value{Type: TypeInt32, bits: uint64(int64(v))} }
+func Uint64Value(v uint64) Value { return Value{Type: TypeUint64, bits: v} }
+func Int64Value(v int64) Value   { return Value{Type: TypeInt64, bits: uint64(v)} }
+func Float32Value(v float32) Value {
+	return Value{Type: TypeFloat32, bits: uint64(math.Float32bits(v))}
+}
 func Float64Value(v float64) Value { return Value{Type: TypeFloat64, bits: math.Float64bits(v)} }
 func StringValue(v string) Value   { return Value{Type: TypeString, str: v} }
 func BoolValue(v bool) Value {
