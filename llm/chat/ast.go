@@ -1,0 +1,112 @@
+package chat
+
+import (
+	"fmt"
+	"reflect"
+	"unsafe"
+
+	"github.com/nikolalohinski/gonja/v2/nodes"
+	"github.com/nikolalohinski/gonja/v2/tokens"
+)
+
+// rewriteAST routes the string-building operators +, * and ~ of a parsed
+// template through binopFilter, which follows Python's rules and refuses
+// results over MaxOutputSize: gonja evaluates them itself with no bound
+// (`'x' * 10**12`, or `s ~ s` doubling in a loop, would exhaust memory,
+// which Go cannot recover from).
+//
+// gonja has no hook for operators, so the tree is walked by reflection.
+// Statement nodes keep their expressions in unexported fields (set, with,
+// filter), which are reached through unsafe; the tree is private to the
+// Template being built, and the pinned gonja version is covered by tests.
+func rewriteAST(root *nodes.Template) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("rewrite template: %v", r)
+		}
+	}()
+	w := &rewriter{seen: map[uintptr]bool{}}
+	w.walk(reflect.ValueOf(root), 0)
+	return nil
+}
+
+type rewriter struct {
+	seen map[uintptr]bool
+}
+
+var (
+	exprType  = reflect.TypeFor[nodes.Expression]()
+	tokenType = reflect.TypeFor[tokens.Token]()
+)
+
+func (w *rewriter) walk(v reflect.Value, depth int) {
+	if depth > 10*maxNesting+100 {
+		panic("template tree too deep")
+	}
+	switch v.Kind() {
+	case reflect.Pointer:
+		if v.IsNil() || v.Type().Elem() == tokenType {
+			return
+		}
+		if w.seen[v.Pointer()] {
+			return
+		}
+		w.seen[v.Pointer()] = true
+		w.walk(v.Elem(), depth+1)
+	case reflect.Interface:
+		if v.IsNil() {
+			return
+		}
+		w.walk(v.Elem(), depth+1)
+		if r, ok := replacement(v.Elem()); ok && v.CanSet() && r.Type().AssignableTo(v.Type()) {
+			v.Set(r)
+		}
+	case reflect.Struct:
+		for i := range v.NumField() {
+			f := v.Field(i)
+			if !f.CanSet() && f.CanAddr() {
+				f = reflect.NewAt(f.Type(), unsafe.Pointer(f.UnsafeAddr())).Elem()
+			}
+			w.walk(f, depth+1)
+		}
+	case reflect.Slice, reflect.Array:
+		for i := range v.Len() {
+			w.walk(v.Index(i), depth+1)
+		}
+	case reflect.Map:
+		keys := v.MapKeys()
+		for _, k := range keys {
+			nv := reflect.New(v.Type().Elem()).Elem()
+			nv.Set(v.MapIndex(k))
+			w.walk(nv, depth+1)
+			if v.CanInterface() {
+				v.SetMapIndex(k, nv)
+			}
+		}
+	}
+}
+
+// replacement turns a BinaryExpression with +, * or ~ into
+// left|__docent_binop(right, op).
+func replacement(v reflect.Value) (reflect.Value, bool) {
+	be, ok := v.Interface().(*nodes.BinaryExpression)
+	if !ok || be == nil || be.Operator == nil || be.Operator.Token == nil {
+		return reflect.Value{}, false
+	}
+	op := be.Operator.Token
+	switch op.Type {
+	case tokens.Addition, tokens.Multiply, tokens.Tilde:
+	default:
+		return reflect.Value{}, false
+	}
+	fe := &nodes.FilteredExpression{
+		Expression: be.Left,
+		Filters: []*nodes.FilterCall{{
+			Token: op,
+			Name:  binopFilter,
+			Args:  []nodes.Expression{be.Right, &nodes.String{Location: op, Val: op.Val}},
+		}},
+	}
+	var e nodes.Expression = fe
+	return reflect.ValueOf(e), reflect.TypeOf(e).Implements(exprType)
+}
