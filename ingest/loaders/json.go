@@ -62,8 +62,26 @@ func loadJSON(ctx context.Context, data []byte, lim Limits) (*Document, error) {
 				return nil, fmt.Errorf("json: %v: %w", err, ErrCorrupt)
 			}
 			key, _ := kt.(string)
+			vt, err := dec.Token()
+			if err != nil {
+				return nil, fmt.Errorf("json: %v: %w", err, ErrCorrupt)
+			}
+			if vt == json.Delim('[') {
+				// An array under a top-level key: one record per element.
+				for k := 0; dec.More(); k++ {
+					var lines []string
+					if err := walkJSON(dec, key+"["+strconv.Itoa(k)+"]", 2, &lines); err != nil {
+						return nil, err
+					}
+					emit(lines)
+				}
+				if _, err := dec.Token(); err != nil {
+					return nil, fmt.Errorf("json: %v: %w", err, ErrCorrupt)
+				}
+				continue
+			}
 			var lines []string
-			if err := walkJSON(dec, key, 1, &lines); err != nil {
+			if err := walkValue(dec, vt, key, 1, &lines); err != nil {
 				return nil, err
 			}
 			if key == "title" && len(lines) == 1 && doc.Title == "" {
@@ -134,6 +152,14 @@ func walkJSON(dec *json.Decoder, path string, depth int, out *[]string) error {
 	tok, err := dec.Token()
 	if err != nil {
 		return fmt.Errorf("json: %v: %w", err, ErrCorrupt)
+	}
+	return walkValue(dec, tok, path, depth, out)
+}
+
+// walkValue walks the value that starts with tok.
+func walkValue(dec *json.Decoder, tok json.Token, path string, depth int, out *[]string) error {
+	if depth > maxJSONDepth {
+		return fmt.Errorf("json: nesting deeper than %d: %w", maxJSONDepth, ErrCorrupt)
 	}
 	switch tok {
 	case json.Delim('{'):

@@ -155,6 +155,9 @@ func loadPDF(ctx context.Context, data []byte, lim Limits) (doc *Document, err e
 	if err != nil {
 		return nil, fmt.Errorf("pdf page count: %v: %w", err, ErrCorrupt)
 	}
+	if pc.PageCount <= 0 {
+		return nil, fmt.Errorf("pdf has no pages: %w", ErrCorrupt)
+	}
 	if pc.PageCount > lim.MaxPages {
 		return nil, fmt.Errorf("pdf has %d pages, the limit is %d: %w", pc.PageCount, lim.MaxPages, ErrTooLarge)
 	}
@@ -217,9 +220,17 @@ func pdfParagraphs(s string) []string {
 		}
 		cur.Reset()
 	}
-	for _, l := range lines {
+	for i, l := range lines {
 		if l == "" {
 			flush()
+			continue
+		}
+		// A short line without final punctuation followed by a capitalised
+		// line reads as a title or heading: keep it apart.
+		if i+1 < len(lines) && lines[i+1] != "" && cur.Len() == 0 && utf8.RuneCountInString(l) <= 60 &&
+			!strings.ContainsRune(".,;:!?-", lastRune(l)) && unicode.IsUpper(firstRune(lines[i+1])) &&
+			(maxLen == 0 || utf8.RuneCountInString(l)*10 < maxLen*7) {
+			out = append(out, l)
 			continue
 		}
 		if cur.Len() > 0 {
