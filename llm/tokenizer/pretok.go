@@ -1,0 +1,623 @@
+package tokenizer
+
+import (
+	"fmt"
+	"unicode/utf8"
+)
+
+// Pre-tokenizers of byte-level BPE vocabularies. llama.cpp splits text with
+// a list of regexes applied in turn (each one splitting the pieces the
+// previous produced; unmatched gaps become pieces too). Go's regexp has no
+// look-ahead, so every regex is a hand-written scanner here over code points
+// classified with llama.cpp's categories (see unicode.go).
+
+type preType int
+
+const (
+	preDefault preType = iota
+	preLlama3
+	preDeepseekLLM
+	preDeepseekCoder
+	preFalcon
+	preMPT
+	preStarcoder
+	preGPT2
+	preRefact
+	preCommandR
+	preStablelm2
+	preQwen2
+	preOlmo
+	preDbrx
+	preSmaug
+	prePoro
+	preChatGLM4
+	preViking
+	preJais
+	preSmollm
+	preCodeshell
+	preBloom
+	preGPT3Finnish
+	preExaone
+	preMinerva
+)
+
+var preNames = map[string]preType{
+	"default":        preDefault,
+	"llama3":         preLlama3,
+	"llama-v3":       preLlama3,
+	"llama-bpe":      preLlama3,
+	"falcon3":        preLlama3,
+	"deepseek-llm":   preDeepseekLLM,
+	"deepseek-coder": preDeepseekCoder,
+	"falcon":         preFalcon,
+	"mpt":            preMPT,
+	"starcoder":      preStarcoder,
+	"gpt-2":          preGPT2,
+	"phi-2":          preGPT2,
+	"jina-es":        preGPT2,
+	"jina-de":        preGPT2,
+	"gigachat":       preGPT2,
+	"jina-v1-en":     preGPT2,
+	"jina-v2-es":     preGPT2,
+	"jina-v2-de":     preGPT2,
+	"jina-v2-code":   preGPT2,
+	"roberta-bpe":    preGPT2,
+	"refact":         preRefact,
+	"command-r":      preCommandR,
+	"qwen2":          preQwen2,
+	"megrez":         preQwen2,
+	"stablelm2":      preStablelm2,
+	"olmo":           preOlmo,
+	"dbrx":           preDbrx,
+	"smaug-bpe":      preSmaug,
+	"poro-chat":      prePoro,
+	"chatglm-bpe":    preChatGLM4,
+	"viking":         preViking,
+	"jais":           preJais,
+	"smollm":         preSmollm,
+	"codeshell":      preCodeshell,
+	"bloom":          preBloom,
+	"gpt3-finnish":   preGPT3Finnish,
+	"exaone":         preExaone,
+	"minerva-7b":     preMinerva,
+}
+
+// preTypeOf maps a tokenizer.ggml.pre name ("" means default).
+func preTypeOf(name string) (preType, bool) {
+	if name == "" {
+		return preDefault, true
+	}
+	p, ok := preNames[name]
+	return p, ok
+}
+
+// PreTokenizers lists the supported tokenizer.ggml.pre names.
+func PreTokenizers() []string {
+	out := make([]string, 0, len(preNames))
+	for k := range preNames {
+		out = append(out, k)
+	}
+	return out
+}
+
+// span is a half-open range of code point indices.
+type span struct{ s, e int32 }
+
+// ptText is the code point view of one text fragment.
+type ptText struct {
+	cps []rune
+	fl  []uint8
+}
+
+const flagOOR uint8 = 0xff // "out of range": past the end of a piece
+
+func (p *ptText) flagsAt(i, end int) uint8 {
+	if i < end {
+		return p.fl[i]
+	}
+	return flagOOR
+}
+
+// stage splits the piece [s,e) and appends the sub-pieces to out.
+type stage func(p *ptText, s, e int, out []span) []span
+
+type preTokenizer struct {
+	stages []stage
+}
+
+func newPreTokenizer(name string) (*preTokenizer, error) {
+	pt, ok := preTypeOf(name)
+	if !ok {
+		return nil, fmt.Errorf("tokenizer: unknown pre-tokenizer type %q", name)
+	}
+	var st []stage
+	switch pt {
+	case preLlama3, preDbrx, preSmaug, preChatGLM4:
+		st = []stage{llama3Stage(3)}
+	case preQwen2, preStablelm2:
+		st = []stage{llama3Stage(1)}
+	case preGPT2, preMPT, preOlmo, preJais:
+		st = []stage{gpt2Stage}
+	case preStarcoder, preRefact, preCommandR, preSmollm, preCodeshell, preExaone, preMinerva:
+		st = []stage{matchStage(matchNumber1), gpt2Stage}
+	case preFalcon:
+		st = []stage{matchStage(matchPunctRun(true)), gpt2Stage, matchStage(matchThreeDigits)}
+	case preDeepseekLLM:
+		st = []stage{
+			matchStage(matchCRLF),
+			matchStage(matchSpaceOptRun(inDeepseekLetters)),
+			matchStage(matchSpaceOptRun(inDeepseekPunct)),
+			matchStage(matchTrailingSpace),
+			matchStage(matchRun(inDeepseekCJK)),
+			matchStage(matchNumberRun),
+		}
+	case preDeepseekCoder:
+		st = []stage{
+			matchStage(matchCRLF),
+			matchStage(matchSpaceOptRunFlags(isLetter)),
+			matchStage(matchSpaceOptRunFlags(isPunct)),
+			matchStage(matchRun(inDeepseekCJK)),
+			matchStage(matchNumber1),
+		}
+	case prePoro, preBloom, preGPT3Finnish:
+		st = []stage{matchStage(matchBloom)}
+	case preViking:
+		st = []stage{matchStage(matchBloom), matchStage(matchNumber1)}
+	default: // preDefault
+		st = []stage{
+			matchStage(matchPunctRun(false)),
+			gpt2Stage,
+			matchStage(matchNumberRun),
+			matchStage(matchThreeDigits),
+		}
+	}
+	return &preTokenizer{stages: st}, nil
+}
+
+// split runs the stages over the whole fragment.
+func (pt *preTokenizer) split(p *ptText, cur, tmp []span) []span {
+	cur = append(cur[:0], span{0, int32(len(p.cps))})
+	if len(p.cps) == 0 {
+		return cur[:0]
+	}
+	for _, st := range pt.stages {
+		tmp = tmp[:0]
+		for _, sp := range cur {
+			tmp = st(p, int(sp.s), int(sp.e), tmp)
+		}
+		cur, tmp = tmp, cur
+	}
+	return cur
+}
+
+// gpt2Stage is llama.cpp's scanner for
+// 's|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+
+func gpt2Stage(p *ptText, start, end int, out []span) []span {
+	cps, fl := p.cps, p.fl
+	prev := start
+	emit := func(e int) {
+		if e > prev {
+			out = append(out, span{int32(prev), int32(e)})
+		}
+		prev = e
+	}
+	for pos := start; pos < end; {
+		c, f := cps[pos], fl[pos]
+		if c == '\'' && pos+1 < end {
+			n := cps[pos+1]
+			if n == 's' || n == 't' || n == 'm' || n == 'd' {
+				pos += 2
+				emit(pos)
+				continue
+			}
+			if pos+2 < end {
+				nn := cps[pos+2]
+				if (n == 'r' && nn == 'e') || (n == 'v' && nn == 'e') || (n == 'l' && nn == 'l') {
+					pos += 3
+					emit(pos)
+					continue
+				}
+			}
+		}
+		f2 := f
+		if c == ' ' {
+			f2 = p.flagsAt(pos+1, end)
+		}
+		if f2 != flagOOR {
+			switch {
+			case isLetter(f2):
+				if c == ' ' {
+					pos++
+				}
+				for pos < end && isLetter(fl[pos]) {
+					pos++
+				}
+				emit(pos)
+				continue
+			case isNumber(f2):
+				if c == ' ' {
+					pos++
+				}
+				for pos < end && isNumber(fl[pos]) {
+					pos++
+				}
+				emit(pos)
+				continue
+			case !isSpace(f2):
+				if c == ' ' {
+					pos++
+				}
+				for pos < end && isOtherClass(fl[pos]) {
+					pos++
+				}
+				emit(pos)
+				continue
+			}
+		}
+		k := 0
+		for pos+k < end && isSpace(fl[pos+k]) {
+			k++
+		}
+		switch {
+		case k > 1 && pos+k < end:
+			pos += k - 1
+		case k > 0:
+			pos += k
+		default:
+			pos++
+		}
+		emit(pos)
+	}
+	return out
+}
+
+// isOtherClass is [^\s\p{L}\p{N}].
+func isOtherClass(f uint8) bool {
+	return !isSpace(f) && !isLetter(f) && !isNumber(f)
+}
+
+// llama3Stage is llama.cpp's scanner for the Llama 3 regex
+// (?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+
+// With digits == 1 it is Qwen2's regex (\p{N} instead of \p{N}{1,3}), which
+// llama.cpp runs through std::regex with the same result.
+func llama3Stage(digits int) stage {
+	return func(p *ptText, start, end int, out []span) []span {
+		cps, fl := p.cps, p.fl
+		prev := start
+		emit := func(e int) {
+			if e > prev {
+				out = append(out, span{int32(prev), int32(e)})
+			}
+			prev = e
+		}
+		for pos := start; pos < end; {
+			c, f := cps[pos], fl[pos]
+			if c == '\'' && pos+1 < end {
+				n := toLower(cps[pos+1])
+				if n == 's' || n == 't' || n == 'm' || n == 'd' {
+					pos += 2
+					emit(pos)
+					continue
+				}
+				if pos+2 < end {
+					nn := toLower(cps[pos+2])
+					if (n == 'r' && nn == 'e') || (n == 'v' && nn == 'e') || (n == 'l' && nn == 'l') {
+						pos += 3
+						emit(pos)
+						continue
+					}
+				}
+			}
+			if !(c == '\r' || c == '\n' || isNumber(f)) {
+				if isLetter(f) || (pos+1 < end && isLetter(fl[pos+1])) {
+					pos++
+					for pos < end && isLetter(fl[pos]) {
+						pos++
+					}
+					emit(pos)
+					continue
+				}
+			}
+			if isNumber(f) {
+				ini := pos
+				for pos < end && isNumber(fl[pos]) {
+					pos++
+					if pos-ini >= digits {
+						emit(pos)
+						ini = pos
+					}
+				}
+				emit(pos)
+				continue
+			}
+			f2 := f
+			if c == ' ' {
+				f2 = p.flagsAt(pos+1, end)
+			}
+			if f2 == flagOOR || isOtherClass(f2) {
+				if c == ' ' {
+					pos++
+				}
+				for pos < end && isOtherClass(fl[pos]) {
+					pos++
+				}
+				for pos < end && (cps[pos] == '\r' || cps[pos] == '\n') {
+					pos++
+				}
+				emit(pos)
+				continue
+			}
+			k, lastNL := 0, 0
+			for pos+k < end && isSpace(fl[pos+k]) {
+				if c2 := cps[pos+k]; c2 == '\r' || c2 == '\n' {
+					lastNL = pos + k + 1
+				}
+				k++
+			}
+			switch {
+			case lastNL > 0:
+				pos = lastNL
+			case k > 1 && pos+k < end:
+				pos += k - 1
+			case k > 0:
+				pos += k
+			default:
+				pos++
+			}
+			emit(pos)
+		}
+		return out
+	}
+}
+
+// matcher returns the length of the match of a regex at i within [i,end)
+// (0: no match). start is the start of the piece (for context).
+type matcher func(p *ptText, i, end int) int
+
+// matchStage splits a piece like std::regex_iterator: leftmost matches,
+// with the gaps between them kept as pieces.
+func matchStage(m matcher) stage {
+	return func(p *ptText, start, end int, out []span) []span {
+		prev := start
+		for i := start; i < end; {
+			n := m(p, i, end)
+			if n <= 0 {
+				i++
+				continue
+			}
+			if i > prev {
+				out = append(out, span{int32(prev), int32(i)})
+			}
+			out = append(out, span{int32(i), int32(i + n)})
+			i += n
+			prev = i
+		}
+		if prev < end {
+			out = append(out, span{int32(prev), int32(end)})
+		}
+		return out
+	}
+}
+
+// \p{N}
+func matchNumber1(p *ptText, i, end int) int {
+	if isNumber(p.fl[i]) {
+		return 1
+	}
+	return 0
+}
+
+// \p{N}+
+func matchNumberRun(p *ptText, i, end int) int {
+	j := i
+	for j < end && isNumber(p.fl[j]) {
+		j++
+	}
+	return j - i
+}
+
+// [0-9][0-9][0-9]
+func matchThreeDigits(p *ptText, i, end int) int {
+	if i+3 <= end && isDigit(p.cps[i]) && isDigit(p.cps[i+1]) && isDigit(p.cps[i+2]) {
+		return 3
+	}
+	return 0
+}
+
+func isDigit(c rune) bool { return '0' <= c && c <= '9' }
+
+// [\r\n]
+func matchCRLF(p *ptText, i, end int) int {
+	if c := p.cps[i]; c == '\r' || c == '\n' {
+		return 1
+	}
+	return 0
+}
+
+// [\p{P}\$\+<=>\^~\|]+ (and with ` for falcon)
+func matchPunctRun(backtick bool) matcher {
+	in := func(c rune, f uint8) bool {
+		if isPunct(f) {
+			return true
+		}
+		switch c {
+		case '$', '+', '<', '=', '>', '^', '~', '|':
+			return true
+		case '`':
+			return backtick
+		}
+		return false
+	}
+	return func(p *ptText, i, end int) int {
+		j := i
+		for j < end && in(p.cps[j], p.fl[j]) {
+			j++
+		}
+		return j - i
+	}
+}
+
+// \s+$ (whitespace reaching the end of the piece)
+func matchTrailingSpace(p *ptText, i, end int) int {
+	j := i
+	for j < end && isSpace(p.fl[j]) {
+		j++
+	}
+	if j == end {
+		return j - i
+	}
+	return 0
+}
+
+// wideClass tests a code point against a literal character class of a
+// regex llama.cpp runs with std::wregex, where non-ASCII whitespace has been
+// replaced by U+000B.
+type wideClass func(c rune, f uint8) bool
+
+// [class]+
+func matchRun(in wideClass) matcher {
+	return func(p *ptText, i, end int) int {
+		j := i
+		for j < end && in(p.cps[j], p.fl[j]) {
+			j++
+		}
+		return j - i
+	}
+}
+
+// \s?[class]+
+func matchSpaceOptRun(in wideClass) matcher {
+	return func(p *ptText, i, end int) int {
+		j := i
+		if isSpace(p.fl[j]) && j+1 < end && in(p.cps[j+1], p.fl[j+1]) {
+			j++
+		}
+		k := j
+		for k < end && in(p.cps[k], p.fl[k]) {
+			k++
+		}
+		if k == j {
+			return 0
+		}
+		return k - i
+	}
+}
+
+// \s?\p{X}+ with a category predicate.
+func matchSpaceOptRunFlags(cat func(uint8) bool) matcher {
+	return matchSpaceOptRun(func(_ rune, f uint8) bool { return cat(f) })
+}
+
+func inRanges(c rune, r []rune) bool {
+	for k := 0; k+1 < len(r); k += 2 {
+		if c < r[k] {
+			return false
+		}
+		if c <= r[k+1] {
+			return true
+		}
+	}
+	return false
+}
+
+// wideChar is the code point std::wregex sees.
+func wideChar(c rune, f uint8) rune {
+	if c > 0x7f && isSpace(f) {
+		return 0x0b
+	}
+	return c
+}
+
+// [一-龥ࠀ-一가-퟿] (sorted, merged)
+var deepseekCJK = []rune{0x0800, 0x9fa5, 0xac00, 0xd7ff}
+
+func inDeepseekCJK(c rune, f uint8) bool { return inRanges(wideChar(c, f), deepseekCJK) }
+
+// [!-/:-~！-／：-～‘-‟　-。]
+var deepseekPunct = []rune{'!', '/', ':', '~', 0x2018, 0x201f, 0x3000, 0x3002, 0xff01, 0xff0f, 0xff1a, 0xff5e}
+
+func inDeepseekPunct(c rune, f uint8) bool { return inRanges(wideChar(c, f), deepseekPunct) }
+
+// The cased-letter class of deepseek-llm's second regex:
+// [A-Za-zµÀ-ÖØ-öø-ƺƼ-ƿǄ-ʓʕ-ʯͰ-ͳͶͷͻ-ͽͿΆΈ-ΊΌΎ-ΡΣ-ϵϷ-ҁҊ-ԯԱ-ՖႠ-ჅᎠ-Ᏽᏸ-ᏽᲐ-ᲺᲽ-Ჿᴀ-ᴫᵫ-ᵷᵹ-ᶚḀ-ἕἘ-Ἕἠ-ὅὈ-Ὅὐ-ὗὙὛὝὟ-ώᾀ-ᾴᾶ-ᾼιῂ-ῄῆ-ῌῐ-ΐῖ-Ίῠ-Ῥῲ-ῴῶ-ῼℂℇℊ-ℓℕℙ-ℝℤΩℨK-ℭℯ-ℴℹℼ-ℿⅅ-ⅉⅎↃↄⰀ-ⱻⱾ-ⳤⳫ-ⳮⳲⳳꙀ-ꙭꚀ-ꚛꜢ-ꝯꝱ-ꞇꞋ-ꞎꭰ-ꮿﬀ-ﬆﬓ-ﬗＡ-Ｚａ-ｚ𐐀-𐑏𐒰-𐓓𐓘-𐓻𐲀-𐲲𐳀-𐳲𑢠-𑣟𞤀-𞥃]
+var deepseekLetters = []rune{
+	'A', 'Z', 'a', 'z', 0xb5, 0xb5, 0xc0, 0xd6, 0xd8, 0xf6, 0xf8, 0x1ba, 0x1bc, 0x1bf, 0x1c4, 0x293,
+	0x295, 0x2af, 0x370, 0x373, 0x376, 0x377, 0x37b, 0x37d, 0x37f, 0x37f, 0x386, 0x386, 0x388, 0x38a,
+	0x38c, 0x38c, 0x38e, 0x3a1, 0x3a3, 0x3f5, 0x3f7, 0x481, 0x48a, 0x52f, 0x531, 0x556, 0x10a0, 0x10c5,
+	0x13a0, 0x13f5, 0x13f8, 0x13fd, 0x1c90, 0x1cba, 0x1cbd, 0x1cbf, 0x1d00, 0x1d2b, 0x1d6b, 0x1d77,
+	0x1d79, 0x1d9a, 0x1e00, 0x1f15, 0x1f18, 0x1f1d, 0x1f20, 0x1f45, 0x1f48, 0x1f4d, 0x1f50, 0x1f57,
+	0x1f59, 0x1f59, 0x1f5b, 0x1f5b, 0x1f5d, 0x1f5d, 0x1f5f, 0x1f7d, 0x1f80, 0x1fb4, 0x1fb6, 0x1fbc,
+	0x1fbe, 0x1fbe, 0x1fc2, 0x1fc4, 0x1fc6, 0x1fcc, 0x1fd0, 0x1fd3, 0x1fd6, 0x1fdb, 0x1fe0, 0x1fec,
+	0x1ff2, 0x1ff4, 0x1ff6, 0x1ffc, 0x2102, 0x2102, 0x2107, 0x2107, 0x210a, 0x2113, 0x2115, 0x2115,
+	0x2119, 0x211d, 0x2124, 0x2124, 0x2126, 0x2126, 0x2128, 0x2128, 0x212a, 0x212d, 0x212f, 0x2134,
+	0x2139, 0x2139, 0x213c, 0x213f, 0x2145, 0x2149, 0x214e, 0x214e, 0x2183, 0x2184, 0x2c00, 0x2c7b,
+	0x2c7e, 0x2ce4, 0x2ceb, 0x2cee, 0x2cf2, 0x2cf3, 0xa640, 0xa66d, 0xa680, 0xa69b, 0xa722, 0xa76f,
+	0xa771, 0xa787, 0xa78b, 0xa78e, 0xab70, 0xabbf, 0xfb00, 0xfb06, 0xfb13, 0xfb17, 0xff21, 0xff3a,
+	0xff41, 0xff5a, 0x10400, 0x1044f, 0x104b0, 0x104d3, 0x104d8, 0x104fb, 0x10c80, 0x10cb2, 0x10cc0,
+	0x10cf2, 0x118a0, 0x118df, 0x1e900, 0x1e943,
+}
+
+func inDeepseekLetters(c rune, f uint8) bool { return inRanges(wideChar(c, f), deepseekLetters) }
+
+// " ?[^(\s|.,!?…。，、।۔،)]+" (bloom, poro, gpt3-finnish, viking)
+func inBloomWord(c rune, f uint8) bool {
+	if isSpace(f) {
+		return false
+	}
+	switch c {
+	case '(', '|', '.', ',', '!', '?', 0x2026, 0x3002, 0xff0c, 0x3001, 0x0964, 0x06d4, 0x060c, ')':
+		return false
+	}
+	return true
+}
+
+func matchBloom(p *ptText, i, end int) int {
+	j := i
+	if p.cps[j] == ' ' && j+1 < end && inBloomWord(p.cps[j+1], p.fl[j+1]) {
+		j++
+	}
+	k := j
+	for k < end && inBloomWord(p.cps[k], p.fl[k]) {
+		k++
+	}
+	if k == j {
+		return 0
+	}
+	return k - i
+}
+
+// decodeText fills p with the code points of text (llama.cpp's decoding:
+// malformed bytes become U+FFFD) and returns the UTF-8 string the pieces
+// index into with the byte offset of every code point (len(cps)+1 entries).
+func decodeText(text string, p *ptText, offs []int32) (string, []int32) {
+	p.cps = p.cps[:0]
+	p.fl = p.fl[:0]
+	offs = offs[:0]
+	valid := utf8.ValidString(text)
+	if !valid {
+		var b []byte
+		for i := 0; i < len(text); {
+			r, n := decodeRune(text, i)
+			b = appendRune(b, r)
+			i += n
+		}
+		text = string(b)
+	}
+	for i := 0; i < len(text); {
+		var r rune
+		n := 1
+		if c := text[i]; c < 0x80 {
+			r = rune(c)
+		} else if valid {
+			r, n = utf8.DecodeRuneInString(text[i:])
+		} else {
+			r, n = decodeRune(text, i)
+		}
+		p.cps = append(p.cps, r)
+		p.fl = append(p.fl, cpFlags(r))
+		offs = append(offs, int32(i))
+		i += n
+	}
+	offs = append(offs, int32(len(text)))
+	return text, offs
+}
