@@ -20,9 +20,11 @@ import (
 // header). Deleted revisions and field codes are skipped. The title comes
 // from docProps/core.xml (dc:title), else the first Title-styled paragraph.
 //
-// Every part is read through a counter shared by the whole archive, so a zip
-// bomb fails with ErrTooLarge once Limits.MaxDecompressedBytes have been
-// inflated, whatever sizes the archive's headers claim.
+// Zip bombs: the sizes the central directory declares for the parts read
+// must fit Limits.MaxDecompressedBytes (ErrTooLarge before inflating
+// anything); archive/zip refuses to inflate past a declared size (a lying
+// header is ErrCorrupt), and every part is also read through a byte counter
+// shared by the whole archive that stops at the limit.
 func loadDOCX(ctx context.Context, data []byte, lim Limits) (*Document, error) {
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
@@ -36,6 +38,17 @@ func loadDOCX(ctx context.Context, data []byte, lim Limits) (*Document, error) {
 	main := files["word/document.xml"]
 	if main == nil {
 		return nil, fmt.Errorf("docx: word/document.xml is missing: %w", ErrCorrupt)
+	}
+	// The central directory's sizes are checked first (archive/zip refuses
+	// to inflate past them), so an honest bomb fails before any work.
+	var claimed uint64
+	for _, name := range []string{"word/document.xml", "word/styles.xml", "docProps/core.xml"} {
+		if f := files[name]; f != nil {
+			claimed += f.UncompressedSize64
+		}
+	}
+	if claimed > uint64(lim.MaxDecompressedBytes) {
+		return nil, fmt.Errorf("docx: parts inflate to %d bytes, the limit is %d: %w", claimed, lim.MaxDecompressedBytes, ErrTooLarge)
 	}
 	styles := map[string]docxStyle{}
 	if f := files["word/styles.xml"]; f != nil {

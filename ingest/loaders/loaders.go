@@ -118,6 +118,10 @@ var (
 	ErrCorrupt     = errors.New("document is corrupt")
 )
 
+// recoverPanics turns a panic inside a parser into ErrCorrupt. Fuzz tests
+// switch it off so that bugs surface.
+var recoverPanics = true
+
 // Load detects the format of data and extracts its text. name is used as a
 // hint (its extension) and in error messages.
 func Load(ctx context.Context, name string, data []byte, lim Limits) (doc *Document, err error) {
@@ -142,6 +146,9 @@ func LoadAs(ctx context.Context, f Format, name string, data []byte, lim Limits)
 		return nil, fmt.Errorf("%s: %d bytes exceeds the limit of %d bytes: %w", name, len(data), lim.MaxBytes, ErrTooLarge)
 	}
 	defer func() {
+		if !recoverPanics {
+			return
+		}
 		if r := recover(); r != nil {
 			doc = nil
 			err = fmt.Errorf("%s: %s parser failed: %v: %w", name, f, r, ErrCorrupt)

@@ -377,6 +377,7 @@ var (
 	mdAutoLink = regexp.MustCompile(`<((?:https?|mailto):[^>\s]+)>`)
 	mdEmph     = regexp.MustCompile(`(\*\*|__)(\S(?:.*?\S)?)(\*\*|__)`)
 	mdCode     = regexp.MustCompile("`+([^`]+)`+")
+	mdEmph1    = regexp.MustCompile(`(^|[\s(])[*_](\S|\S[^*_\n]*\S)[*_]([\s).,;:!?]|$)`)
 )
 
 // mdInline reduces inline markdown to text.
@@ -389,6 +390,7 @@ func mdInline(s string) string {
 	s = mdRefLink.ReplaceAllString(s, "$1")
 	s = mdAutoLink.ReplaceAllString(s, "$1")
 	s = mdEmph.ReplaceAllString(s, "$2")
+	s = mdEmph1.ReplaceAllString(s, "$1$2$3")
 	s = mdCode.ReplaceAllString(s, "$1")
 	return s
 }

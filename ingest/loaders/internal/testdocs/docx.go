@@ -19,8 +19,7 @@ type DocxPara struct {
 }
 
 // DOCX returns a minimal valid Word document with the given core title and
-// body. extra files (name -> content) are added to the archive as stored
-// entries, e.g. to build a zip bomb with a huge deflated part.
+// body.
 func DOCX(title string, body []DocxPara) []byte {
 	var doc strings.Builder
 	doc.WriteString(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` + "\n")
