@@ -86,16 +86,32 @@ func (w *rewriter) walk(v reflect.Value, depth int) {
 	}
 }
 
-// replacement turns a BinaryExpression with +, * or ~ into
-// left|__docent_binop(right, op).
+// replacement turns a BinaryExpression with +, *, ** or ~ into
+// left|__docent_binop(right, op), and x[key] into x|__docent_getitem(key).
 func replacement(v reflect.Value) (reflect.Value, bool) {
+	if gi, ok := v.Interface().(*nodes.GetItem); ok && gi != nil {
+		node, ok1 := gi.Node.(nodes.Expression)
+		arg, ok2 := gi.Arg.(nodes.Expression)
+		if !ok1 || !ok2 || node == nil || arg == nil {
+			return reflect.Value{}, false
+		}
+		var e nodes.Expression = &nodes.FilteredExpression{
+			Expression: node,
+			Filters: []*nodes.FilterCall{{
+				Token: gi.Location,
+				Name:  getitemFilter,
+				Args:  []nodes.Expression{arg},
+			}},
+		}
+		return reflect.ValueOf(e), true
+	}
 	be, ok := v.Interface().(*nodes.BinaryExpression)
 	if !ok || be == nil || be.Operator == nil || be.Operator.Token == nil {
 		return reflect.Value{}, false
 	}
 	op := be.Operator.Token
 	switch op.Type {
-	case tokens.Addition, tokens.Multiply, tokens.Tilde:
+	case tokens.Addition, tokens.Multiply, tokens.Tilde, tokens.Power:
 	default:
 		return reflect.Value{}, false
 	}

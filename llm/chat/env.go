@@ -56,7 +56,8 @@ func filterSet() *exec.FilterSet {
 		"trim":      filterTrim,
 		"replace":   filterReplace,
 		"join":      filterJoin,
-		binopFilter: filterBinop,
+		binopFilter:   filterBinop,
+		getitemFilter: filterGetItem,
 	}
 	for name, f := range own {
 		f = guardFilter(name, f)

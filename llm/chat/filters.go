@@ -3,6 +3,7 @@ package chat
 import (
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"unicode"
@@ -197,7 +198,7 @@ func pyReplace(s, old, new string, count int) (string, error) {
 	return strings.Replace(s, old, new, count), nil
 }
 
-// filterJoin is Jinja2's join(value, d='', attribute=None).
+// filterJoin is Jinja2's join(value, d="", attribute=None).
 func filterJoin(_ *exec.Evaluator, in *exec.Value, params *exec.VarArgs) *exec.Value {
 	if in.IsError() {
 		return in
@@ -265,6 +266,72 @@ func pyStr(v *exec.Value) string {
 		return strconv.Itoa(v.Integer())
 	}
 	return v.String()
+}
+
+// getitemFilter names the filter the AST rewrite routes x[key] through:
+// gonja refuses valid negative indexes (xs[-1] of a one-item list) and
+// cannot index dicts by non-string keys.
+const getitemFilter = "__docent_getitem"
+
+func filterGetItem(_ *exec.Evaluator, in *exec.Value, params *exec.VarArgs) *exec.Value {
+	if in.IsError() {
+		return in
+	}
+	if len(params.Args) != 1 {
+		return errValue("internal: bad subscript")
+	}
+	key := params.Args[0]
+	if key.IsError() {
+		return key
+	}
+	if in.IsNil() {
+		return errValue("cannot subscript None or an undefined value with %s", key.String())
+	}
+	if key.IsInteger() || key.IsBool() {
+		switch {
+		case in.IsString():
+			r := []rune(in.String())
+			i := asInt(key)
+			if i < 0 {
+				i += len(r)
+			}
+			if i < 0 || i >= len(r) {
+				return exec.AsValue(nil)
+			}
+			return exec.AsValue(string(r[i]))
+		case in.IsList():
+			n, i := in.Len(), asInt(key)
+			if i < 0 {
+				i += n
+			}
+			if i < 0 || i >= n {
+				return exec.AsValue(nil)
+			}
+			return in.Index(i)
+		}
+	}
+	if pairs, ok := orderedPairs(in); ok && !key.IsString() {
+		for _, p := range pairs {
+			if p.Key.EqualValueTo(key) {
+				return p.Value
+			}
+		}
+		return exec.AsValue(nil)
+	}
+	if !key.IsString() {
+		return exec.AsValue(nil)
+	}
+	item, found := in.GetItem(key.String())
+	if !found {
+		item, found = in.GetAttribute(key.String())
+	}
+	if !found {
+		if item != nil && item.IsError() {
+			return item
+		}
+		return exec.AsValue(nil)
+	}
+	return item
 }
 
 // --- binary operators ------------------------------------------------------
@@ -368,6 +435,16 @@ func binop(op string, l, r *exec.Value) (*exec.Value, error) {
 			}
 			return exec.AsValue(asInt(l) + asInt(r)), nil
 		}
+	case "**":
+		switch {
+		case isNumber(l) && isNumber(r) && !l.IsFloat() && !r.IsFloat() && asInt(r) >= 0:
+			if v, ok := intPow(asInt(l), asInt(r)); ok {
+				return exec.AsValue(v), nil
+			}
+			return exec.AsValue(math.Pow(asFloat(l), asFloat(r))), nil
+		case isNumber(l) && isNumber(r):
+			return exec.AsValue(math.Pow(asFloat(l), asFloat(r))), nil
+		}
 	case "*":
 		switch {
 		case (l.IsString() || l.IsList()) && (r.IsInteger() || r.IsBool()):
@@ -384,6 +461,35 @@ func binop(op string, l, r *exec.Value) (*exec.Value, error) {
 		return nil, fmt.Errorf("internal: unknown operator %q", op)
 	}
 	return nil, fmt.Errorf("unsupported operand type(s) for %s: '%s' and '%s'", op, typeName(l), typeName(r))
+}
+
+// intPow is b**e for e >= 0, reporting overflow.
+func intPow(b, e int) (int, bool) {
+	result := 1
+	for e > 0 {
+		if e&1 == 1 {
+			if !mulOK(result, b) {
+				return 0, false
+			}
+			result *= b
+		}
+		e >>= 1
+		if e > 0 {
+			if !mulOK(b, b) {
+				return 0, false
+			}
+			b *= b
+		}
+	}
+	return result, true
+}
+
+func mulOK(a, b int) bool {
+	if a == 0 || b == 0 {
+		return true
+	}
+	c := a * b
+	return c/b == a && !(a == -1 && b == math.MinInt) && !(b == -1 && a == math.MinInt)
 }
 
 func repeat(v *exec.Value, n int) (*exec.Value, error) {

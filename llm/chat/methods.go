@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode"
 
 	"github.com/nikolalohinski/gonja/v2/builtins"
 	"github.com/nikolalohinski/gonja/v2/exec"
@@ -38,6 +39,8 @@ func methodSet() exec.Methods {
 	str["startswith"] = affixMethod(strings.HasPrefix)
 	str["endswith"] = affixMethod(strings.HasSuffix)
 	str["replace"] = replaceMethod
+	str["split"] = splitMethod(false)
+	str["rsplit"] = splitMethod(true)
 	str["join"] = joinMethod
 	for name, m := range str {
 		str[name] = guardStrMethod(name, m)
@@ -274,11 +277,118 @@ func dictGet(_ map[string]any, sv *exec.Value, args *exec.VarArgs) (any, error) 
 	}
 	for _, p := range pairs {
 		if p.Key.EqualValueTo(args.Args[0]) {
-			return p.Value, nil
+			return p.Value.Interface(), nil
 		}
 	}
 	if len(args.Args) == 2 {
-		return args.Args[1], nil
+		return args.Args[1].Interface(), nil
 	}
 	return nil, nil
+}
+
+// splitMethod is str.split / str.rsplit(sep=None, maxsplit=-1).
+func splitMethod(fromRight bool) exec.Method[string] {
+	return func(self string, _ *exec.Value, args *exec.VarArgs) (any, error) {
+		var sepV, maxV *exec.Value
+		if len(args.Args) > 2 {
+			return nil, errors.New("split takes at most 2 arguments")
+		}
+		if len(args.Args) > 0 {
+			sepV = args.Args[0]
+		}
+		if len(args.Args) > 1 {
+			maxV = args.Args[1]
+		}
+		if v, ok := args.KwArgs["sep"]; ok {
+			sepV = v
+		}
+		if v, ok := args.KwArgs["maxsplit"]; ok {
+			maxV = v
+		}
+		maxsplit := -1
+		if maxV != nil && !maxV.IsNil() {
+			if !maxV.IsInteger() {
+				return nil, errors.New("maxsplit must be an integer")
+			}
+			maxsplit = maxV.Integer()
+		}
+		var parts []string
+		if sepV == nil || sepV.IsNil() {
+			parts = splitWhitespace(self, maxsplit, fromRight)
+		} else {
+			if !sepV.IsString() {
+				return nil, fmt.Errorf("must be str or None, not %s", typeName(sepV))
+			}
+			sep := sepV.String()
+			if sep == "" {
+				return nil, errors.New("empty separator")
+			}
+			switch {
+			case maxsplit < 0:
+				parts = strings.Split(self, sep)
+			case fromRight:
+				parts = rsplitN(self, sep, maxsplit)
+			default:
+				parts = strings.SplitN(self, sep, maxsplit+1)
+			}
+		}
+		out := make([]any, len(parts))
+		for i, p := range parts {
+			out[i] = p
+		}
+		return out, nil
+	}
+}
+
+func rsplitN(s, sep string, maxsplit int) []string {
+	var rev []string
+	for maxsplit > 0 {
+		k := strings.LastIndex(s, sep)
+		if k < 0 {
+			break
+		}
+		rev = append(rev, s[k+len(sep):])
+		s = s[:k]
+		maxsplit--
+	}
+	out := []string{s}
+	for i := len(rev) - 1; i >= 0; i-- {
+		out = append(out, rev[i])
+	}
+	return out
+}
+
+// splitWhitespace is str.split() / str.rsplit() without a separator.
+func splitWhitespace(s string, maxsplit int, fromRight bool) []string {
+	fields := strings.FieldsFunc(s, unicode.IsSpace)
+	if maxsplit < 0 || len(fields) <= maxsplit+1 {
+		return fields
+	}
+	if maxsplit == 0 {
+		if t := pyStrip(s, nil, true, true); t != "" {
+			return []string{t}
+		}
+		return nil
+	}
+	if fromRight {
+		// Keep the last maxsplit fields; the rest is the text before them.
+		rest := s
+		var tail []string
+		for range maxsplit {
+			rest = strings.TrimRightFunc(rest, unicode.IsSpace)
+			k := strings.LastIndexFunc(rest, unicode.IsSpace)
+			tail = append([]string{rest[k+1:]}, tail...)
+			rest = rest[:k+1]
+		}
+		return append([]string{pyStrip(rest, nil, false, true)}, tail...)
+	}
+	rest := s
+	var head []string
+	for range maxsplit {
+		rest = strings.TrimLeftFunc(rest, unicode.IsSpace)
+		k := strings.IndexFunc(rest, unicode.IsSpace)
+		head = append(head, rest[:k])
+		rest = rest[k:]
+	}
+	return append(head, pyStrip(rest, nil, true, false))
 }

@@ -46,7 +46,7 @@ func New(source string) (t *Template, err error) {
 			t, err = nil, fmt.Errorf("chat: parse template: jinja library panicked: %v", r)
 		}
 	}()
-	loader := &rootLoader{source: source}
+	loader := &rootLoader{source: preprocess(source)}
 	tpl, err := exec.NewTemplate(rootIdentifier, templateConfig(), loader, environment())
 	if err != nil {
 		return nil, fmt.Errorf("chat: parse template: %w", trimSourceFromError(err, source))
@@ -239,7 +239,7 @@ func (l *rootLoader) Inherit(string) (loaders.Loader, error) { return l, nil }
 func templateConfig() *config.Config {
 	c := config.New()
 	c.TrimBlocks = true
-	c.LeftStripBlocks = true
+	c.LeftStripBlocks = false // done by preprocess, which gets it right
 	c.KeepTrailingNewline = false
 	c.StrictUndefined = false
 	c.AutoEscape = false

@@ -1,0 +1,97 @@
+#!/usr/bin/env python3
+"""Regenerates cases.json: small templates exercising the Jinja features chat
+templates use, rendered by Python's Jinja2 the way Hugging Face transformers
+renders chat templates (ImmutableSandboxedEnvironment, trim_blocks,
+lstrip_blocks, loop controls, tojson keeping non-ASCII, raise_exception,
+strftime_now at 2026-11-26 12:00:00). Run: python3 gen.py > cases.json"""
+import json
+from datetime import datetime
+from jinja2.exceptions import TemplateError
+from jinja2.ext import loopcontrols
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+def raise_exception(message):
+    raise TemplateError(message)
+
+def tojson(x, ensure_ascii=False, indent=None, separators=None, sort_keys=False):
+    return json.dumps(x, ensure_ascii=ensure_ascii, indent=indent, separators=separators, sort_keys=sort_keys)
+
+def strftime_now(fmt):
+    return datetime(2026, 11, 26, 12, 0, 0).strftime(fmt)
+
+env = ImmutableSandboxedEnvironment(trim_blocks=True, lstrip_blocks=True, extensions=[loopcontrols])
+env.filters["tojson"] = tojson
+env.globals["raise_exception"] = raise_exception
+env.globals["strftime_now"] = strftime_now
+
+MSGS = [
+    {"role": "system", "content": "  Be brief.\n\n"},
+    {"role": "user", "content": "Héllo, 世界 👋 \"quoted\" <b>&</b>"},
+    {"role": "assistant", "content": "\n\nHi!", "tool_calls": [
+        {"id": "call_1", "type": "function", "function": {"name": "search", "arguments": {"q": "naïve", "k": 3, "score": 0.5, "big": 1e21, "small": 1.5e-7, "flags": [True, False, None], "nested": {"z": 1, "a": 2}}}}]},
+    {"role": "tool", "tool_call_id": "call_1", "name": "search", "content": "[\"r1\", \"r2\"]"},
+    {"role": "user", "content": "Thanks /no_think"},
+]
+ONE = [{"role": "user", "content": "only"}]
+TOOLS = [{"type": "function", "function": {"name": "search", "description": "Search the docs.", "parameters": {"type": "object", "properties": {"q": {"type": "string"}, "k": {"type": "integer", "default": 5}}, "required": ["q"]}}}]
+
+CASES = [
+    ("last_message", "{{ messages[-1].content }}|{{ messages[-1]['role'] }}", {"messages": ONE}),
+    ("negative_index", "{{ messages[-2].role }} {{ messages[-5].role }}", {"messages": MSGS}),
+    ("slices", "{% for m in messages[1:] %}{{ m.role }},{% endfor %}|{% for m in messages[::-1] %}{{ m.role[0] }}{% endfor %}|{{ messages[1:3]|length }}|{{ 'abcdef'[1:4] }}{{ 'abcdef'[-2:] }}{{ 'abcdef'[::2] }}", {"messages": MSGS}),
+    ("strip_family", "[{{ messages[0].content.strip() }}][{{ messages[0].content.rstrip() }}][{{ messages[0].content.lstrip() }}][{{ messages[2].content.lstrip('\\n') }}][{{ 'xxaxx'.strip('x') }}][{{ messages[0].content|trim }}]", {"messages": MSGS}),
+    ("string_methods", "{{ 'a,b,,c'.split(',') }}|{{ ' a  b '.split() }}|{{ 'Hello'.upper() }}{{ 'Hello'.lower() }}|{{ 'hello world'.title() }}|{{ 'abc'.startswith('a') }}{{ 'abc'.endswith(('x', 'c')) }}{{ 'abc'.startswith(('x','y')) }}|{{ 'a-b-c'.replace('-', '+') }}|{{ 'a-b-c'.replace('-', '', 1) }}|{{ 'abc'.find('c') }}|{{ '/'.join(['x', 'y']) }}|{{ 'ab'.capitalize() }}", {}),
+    ("in_operator", "{{ 'tool_calls' in messages[2] }}{{ 'tool_calls' in messages[1] }}{{ '/no_think' in messages[4].content }}{{ 'x' in ['x', 'y'] }}{{ 'q' not in messages[2].tool_calls[0].function.arguments }}", {"messages": MSGS}),
+    ("namespace", "{% set ns = namespace(found=false, n=0, last='') %}{% for m in messages %}{% if m.role == 'user' %}{% set ns.found = true %}{% set ns.n = ns.n + 1 %}{% set ns.last = m.content %}{% endif %}{% endfor %}{{ ns.found }} {{ ns.n }} {{ ns.last }}", {"messages": MSGS}),
+    ("loop_vars", "{% for m in messages %}{{ loop.index }}/{{ loop.index0 }}/{{ loop.length }}/{{ loop.revindex }}{% if loop.first %}F{% endif %}{% if loop.last %}L{% endif %} {% endfor %}", {"messages": MSGS}),
+    ("loop_controls", "{% for m in messages %}{% if m.role == 'system' %}{% continue %}{% endif %}{% if m.role == 'tool' %}{% break %}{% endif %}{{ m.role }};{% endfor %}", {"messages": MSGS}),
+    ("loop_filter", "{% for m in messages if m.role == 'user' %}{{ loop.index }}:{{ m.content[:5] }};{% endfor %}", {"messages": MSGS}),
+    ("tojson_plain", "{{ messages[2].tool_calls[0].function.arguments | tojson }}", {"messages": MSGS}),
+    ("tojson_indent", "{{ tools[0] | tojson(indent=2) }}", {"tools": TOOLS}),
+    ("tojson_options", "{{ messages[2].tool_calls[0].function.arguments | tojson(sort_keys=true) }}|{{ messages[1].content | tojson(ensure_ascii=true) }}|{{ {'a': [1, 2]} | tojson(separators=(',', ':')) }}|{{ [] | tojson }}{{ {} | tojson }}{{ none | tojson }}{{ 'x\\ty\\u0001' | tojson }}", {"messages": MSGS}),
+    ("tojson_message", "{{ messages[1] | tojson }}", {"messages": MSGS}),
+    ("tests", "{{ messages is defined }}{{ nothing is defined }}{{ nothing is undefined }}{{ messages[0].content is string }}{{ messages[0] is mapping }}{{ messages is sequence }}{{ messages is iterable }}{{ 3 is number }}{{ 'x' is number }}{{ none is none }}{{ messages[0].content is not none }}{{ 4 is even }}{{ 3 is odd }}", {"messages": MSGS}),
+    ("filters", "{{ messages|length }} {{ messages|map(attribute='role')|join(',') }} {{ messages|selectattr('role', 'equalto', 'user')|list|length }} {{ messages|rejectattr('role', 'equalto', 'user')|map(attribute='role')|join('+') }} {{ messages|first|attribute('role') if false else (messages|first).role }} {{ (messages|last).role }} {{ [3,1,2]|sort|join }} {{ [1,2,3]|sum }} {{ ['a','b']|reverse|join }} {{ 'x'|default('d') }}{{ nothing|default('d') }} {{ 'ab'|upper }}", {"messages": MSGS}),
+    ("items_order", "{% for k, v in messages[2].tool_calls[0].function.arguments.items() %}{{ k }}={{ v|tojson }};{% endfor %}|{% for k, v in tools[0].function.parameters.properties|items %}{{ k }};{% endfor %}|{{ messages[2].tool_calls[0].function.arguments.keys()|list }}|{{ messages[2].tool_calls[0].function.arguments.get('k') }}{{ messages[2].tool_calls[0].function.arguments.get('zz', 'dflt') }}", {"messages": MSGS, "tools": TOOLS}),
+    ("arithmetic", "{{ 1 + 2 }} {{ 7 // 2 }} {{ 7 % 3 }} {{ 2 * 3 }} {{ 'ab' * 3 }} {{ [1] + [2] }} {{ 'a' ~ 1 ~ true }} {{ 10 - 4 }} {{ -3 }} {{ 2 ** 8 }}", {}),
+    ("conditional_expr", "{% for m in messages %}{{ 'U' if m.role == 'user' else ('A' if m.role == 'assistant' else 'O') }}{% endfor %}", {"messages": MSGS}),
+    ("set_block", "{% set header %}<h>{{ messages[0].role }}</h>{% endset %}{{ header }}{{ header|length }}", {"messages": MSGS}),
+    ("macro", "{% macro render(m, prefix='>') %}{{ prefix }}{{ m.role }}:{{ m.content|trim }}{% endmacro %}{% for m in messages[:2] %}{{ render(m) }}|{{ render(m, prefix='#') }}\n{% endfor %}", {"messages": MSGS}),
+    ("whitespace", "A\n  {% if true %}\n    B\n  {% endif %}\n  {%- if true -%}\n    C\n  {%- endif %}\nD {{- ' E ' -}} F\n{# comment #}\nG", {}),
+    ("trim_lstrip_mixed", "<{% for m in messages %}\n  {{ m.role }}\n{% endfor %}>\n{%+ if true %}x{% endif %}", {"messages": ONE}),
+    ("raise", "{% if messages|length > 1 %}{{ raise_exception('Only one message, got ' ~ messages|length) }}{% endif %}ok", {"messages": MSGS}),
+    ("strftime", "{{ strftime_now('%Y-%m-%d %H:%M:%S|%d %b %Y|%A %B %-d|%j|%a %I %p') }}", {}),
+    ("generation_prompt", "{% for m in messages %}<{{ m.role }}>{% endfor %}{% if add_generation_prompt %}<assistant>{% endif %}{{ bos_token }}{{ eos_token }}", {"messages": ONE, "add_generation_prompt": True, "bos_token": "<s>", "eos_token": "</s>"}),
+    ("content_checks", "{% for m in messages %}{% if m.content %}[{{ m.content|length }}]{% else %}[empty]{% endif %}{% if m.tool_calls is defined %}T{% endif %}{% if m.tool_calls %}t{% endif %}{% endfor %}", {"messages": MSGS + [{"role": "assistant", "content": ""}]}),
+    ("numbers_print", "{{ 1.0 }} {{ 0.5 }} {{ 3 }} {{ 10 / 4 }} {{ messages[2].tool_calls[0].function.arguments.score }} {{ messages[2].tool_calls[0].function.arguments.k }} {{ true }}", {"messages": MSGS}),
+    ("none_printing", "{{ none }}|{{ messages[2].tool_calls[0].function.arguments.flags }}", {"messages": MSGS}),
+    ("dict_literal", "{% set d = {'b': 1, 'a': [1, 'x']} %}{{ d | tojson }} {{ d.b }} {{ d['a'][1] }} {% for k in d %}{{ k }}{% endfor %}", {}),
+    ("list_ops", "{% set xs = [] %}{% for m in messages %}{% set xs = xs + [m.role] %}{% endfor %}{{ xs|join(' ') }} {{ xs[0] }} {{ xs|unique|list|length }}", {"messages": MSGS}),
+    ("tools_hermes", "{% if tools %}<tools>{% for t in tools %}\n{{ t|tojson }}{% endfor %}\n</tools>{% endif %}{% for m in messages %}{% for tc in m.tool_calls %}{% set f = tc.function if tc.function is defined else tc %}<tool_call>{\"name\": \"{{ f.name }}\", \"arguments\": {{ f.arguments|tojson }}}</tool_call>{% endfor %}{% endfor %}", {"messages": MSGS, "tools": TOOLS}),
+    ("undefined_attr", "[{{ messages[0].nope }}][{{ nothing }}][{{ messages[0].nope is defined }}]", {"messages": MSGS}),
+    ("string_concat_types", "{{ 'n=' ~ messages|length }} {{ messages[0].role + '!' }}", {"messages": MSGS}),
+    ("error_concat", "{{ 'a' + 1 }}", {}),
+    ("range", "{% for i in range(3) %}{{ i }}{% endfor %}{% for i in range(1, 10, 3) %}{{ i }}{% endfor %}{% for i in range(5, 0, -2) %}{{ i }}{% endfor %}", {}),
+    ("dict_get_none", "{{ messages[0].get('name', 'anon') }} {{ messages[3].get('name') }}", {"messages": MSGS}),
+    ("capitalize_filter", "{{ 'hello WORLD'|capitalize }} {{ 'a b'|title }} {{ 'ab'|center(6) }}| {{ 'x'|replace('x', 'yy') }}", {}),
+    ("comparison", "{{ messages|length > 3 }}{{ 1 == 1.0 }}{{ 'a' < 'b' }}{{ messages[0].role != 'user' }}{{ not messages }}{{ messages and true }}{{ [] or 'empty' }}", {"messages": MSGS}),
+]
+
+# Differences from Jinja2 that docent accepts (the Go test skips these with
+# the reason): gonja has one nil for both None and undefined, and prints it
+# as undefined prints, empty.
+KNOWN = {
+    "none_printing": "gonja cannot tell None from undefined; both print as empty",
+}
+
+out = []
+for name, src, ctx in CASES:
+    case = {"name": name, "template": src, "context": ctx}
+    if name in KNOWN:
+        case["known_difference"] = KNOWN[name]
+    try:
+        case["expected"] = env.from_string(src).render(**ctx)
+    except Exception as e:  # TemplateError, TypeError, ...
+        case["error"] = f"{type(e).__name__}: {e}"
+    out.append(case)
+print(json.dumps(out, ensure_ascii=False, indent=1))
