@@ -13,8 +13,10 @@
 //     for code, lists, table rows and records. A unit too long for a chunk is
 //     cut at line breaks, then at spaces, then (a single huge word) at a
 //     character boundary.
-//   - Units are packed greedily; when a section's last chunk is shorter than
-//     MinChars it is rebalanced with the one before it.
+//   - Units are packed greedily, ending a chunk at a block boundary rather
+//     than starting a block it cannot finish once it is two-thirds full;
+//     when a section's last chunk is shorter than MinChars it is rebalanced
+//     with the one before it.
 //   - Each chunk after the first of its section starts with an overlap: the
 //     previous chunk's tail sentences (whole units, same section and page)
 //     totalling at most OverlapChars.
@@ -72,7 +74,8 @@ func (o Options) normalized() Options {
 // carried from the previous chunk, and Start points at its first byte, so
 // doc.Text()[Start:End] == Text always holds. Overlap is the number of bytes
 // at the start of Text that repeat the previous chunk (0 for the first chunk
-// of a section); Text[Overlap:] is the chunk's own new text.
+// of a section), the white space before the own text included;
+// Text[Overlap:] is the chunk's own new text.
 type Chunk struct {
 	Ordinal    int // 0-based position in the document
 	Text       string
@@ -199,9 +202,21 @@ func packSection(units []unit, i, j, budget, minChars int) []piece {
 	var ps []piece
 	cur := piece{u0: i, u1: i}
 	for k := i; k < j; k++ {
-		if cur.u1 > cur.u0 && units[k].end-units[cur.u0].start > budget {
-			ps = append(ps, cur)
-			cur = piece{u0: k, u1: k}
+		if cur.u1 > cur.u0 {
+			cut := units[k].end-units[cur.u0].start > budget
+			if !cut && units[k].block != units[k-1].block && units[k-1].end-units[cur.u0].start >= budget*2/3 {
+				// Prefer ending at a block boundary over cutting the next
+				// block when the chunk is already well filled.
+				e := k
+				for e < j && units[e].block == units[k].block {
+					e++
+				}
+				cut = units[e-1].end-units[cur.u0].start > budget
+			}
+			if cut {
+				ps = append(ps, cur)
+				cur = piece{u0: k, u1: k}
+			}
 		}
 		cur.u1 = k + 1
 	}
