@@ -196,13 +196,13 @@ func TestOverlapAndSentences(t *testing.T) {
 
 func TestSentences(t *testing.T) {
 	cases := map[string][]string{
-		"Dr. Smith arrived. He left at 3.30 p.m. yesterday. OK!":   {"Dr. Smith arrived.", "He left at 3.30 p.m. yesterday.", "OK!"},
-		"Use tools, e.g. hammers. Then stop.":                      {"Use tools, e.g. hammers.", "Then stop."},
-		"Version 1.2.3 is out. The U.S. team (Fig. 2) agreed.":     {"Version 1.2.3 is out.", "The U.S. team (Fig. 2) agreed."},
-		"He said \"Stop.\" Then he went. J. R. R. Tolkien wrote.":  {"He said \"Stop.\"", "Then he went.", "J. R. R. Tolkien wrote."},
-		"Wait... What? Really?! Yes.":                              {"Wait...", "What?", "Really?!", "Yes."},
-		"これは文です。次の文です。":                                            {"これは文です。", "次の文です。"},
-		"no terminal punctuation":                                  {"no terminal punctuation"},
+		"Dr. Smith arrived. He left at 3.30 p.m. yesterday. OK!":  {"Dr. Smith arrived.", "He left at 3.30 p.m. yesterday.", "OK!"},
+		"Use tools, e.g. hammers. Then stop.":                     {"Use tools, e.g. hammers.", "Then stop."},
+		"Version 1.2.3 is out. The U.S. team (Fig. 2) agreed.":    {"Version 1.2.3 is out.", "The U.S. team (Fig. 2) agreed."},
+		"He said \"Stop.\" Then he went. J. R. R. Tolkien wrote.": {"He said \"Stop.\"", "Then he went.", "J. R. R. Tolkien wrote."},
+		"Wait... What? Really?! Yes.":                             {"Wait...", "What?", "Really?!", "Yes."},
+		"これは文です。次の文です。":                                           {"これは文です。", "次の文です。"},
+		"no terminal punctuation":                                 {"no terminal punctuation"},
 		"It costs approx. 5 euros. See www.example.com for more.": {"It costs approx. 5 euros.", "See www.example.com for more."},
 	}
 	for in, want := range cases {
