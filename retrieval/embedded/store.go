@@ -456,9 +456,18 @@ func (s *Store) searchBM25(ctx context.Context, q retrieval.Query, fwhere string
 		return []retrieval.Hit{}, nil
 	}
 	// bm25() returns lower-is-better; negate for a higher-is-better score.
-	query := fmt.Sprintf(`SELECT %s, -bm25(chunks_fts, 0.0, %g, 1.0) AS score
-		FROM chunks_fts JOIN chunks c ON c.rowid = chunks_fts.rowid JOIN documents d ON d.id = c.document_id
-		WHERE chunks_fts MATCH ?%s ORDER BY score DESC LIMIT ?`, hitColumns, s.opt.TitleWeight, fwhere)
+	// The ranking runs inside FTS5 (ORDER BY rank with LIMIT keeps only the
+	// best rows); only those rows are joined to their chunk and document.
+	// With filters every match is ranked, so that a selective filter
+	// cannot empty the top k.
+	limit := fmt.Sprintf(" LIMIT %d", q.TopK)
+	if fwhere != "" {
+		limit = ""
+	}
+	query := fmt.Sprintf(`SELECT %s, -r.score AS score
+		FROM (SELECT rowid, bm25(chunks_fts, 0.0, %g, 1.0) AS score FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY score%s) r
+		JOIN chunks c ON c.rowid = r.rowid JOIN documents d ON d.id = c.document_id
+		WHERE 1=1%s ORDER BY r.score LIMIT ?`, hitColumns, s.opt.TitleWeight, limit, fwhere)
 	args := append([]any{fq}, fargs...)
 	rows, err := s.db.QueryContext(ctx, query, append(args, q.TopK)...)
 	if err != nil {

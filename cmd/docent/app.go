@@ -1,0 +1,100 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/docent-dev/docent/agent"
+	"github.com/docent-dev/docent/configs"
+	"github.com/docent-dev/docent/ingest"
+	"github.com/docent-dev/docent/ingest/chunk"
+	"github.com/docent-dev/docent/ingest/loaders"
+	"github.com/docent-dev/docent/retrieval/embedded"
+)
+
+// Global flags.
+var (
+	flagConfig  string
+	flagDataDir string
+	flagJSON    bool
+)
+
+func init() {
+	pf := rootCmd.PersistentFlags()
+	pf.StringVar(&flagConfig, "config", "", "config file (YAML) layered over configs/default.yaml")
+	pf.StringVar(&flagDataDir, "data-dir", "", "data directory (overrides data_dir)")
+	pf.BoolVar(&flagJSON, "json", false, "print JSON for scripts")
+}
+
+// app is the assembled application for one command.
+type app struct {
+	cfg      *configs.Config
+	log      *slog.Logger
+	store    *embedded.Store
+	pipeline *ingest.Pipeline
+	agent    *agent.Agent
+}
+
+func loadConfig(cmd *cobra.Command, overrides map[string]any) (*configs.Config, error) {
+	if overrides == nil {
+		overrides = map[string]any{}
+	}
+	if flagDataDir != "" {
+		overrides["data_dir"] = flagDataDir
+	}
+	return configs.Load(flagConfig, overrides)
+}
+
+func newLogger(cfg *configs.Config) *slog.Logger {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(cfg.Log.Level)); err != nil {
+		level = slog.LevelInfo
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	if strings.EqualFold(cfg.Log.Format, "json") {
+		return slog.New(slog.NewJSONHandler(os.Stderr, opts))
+	}
+	return slog.New(slog.NewTextHandler(os.Stderr, opts))
+}
+
+func openApp(ctx context.Context, cfg *configs.Config, log *slog.Logger) (*app, error) {
+	store, err := embedded.Open(ctx, cfg.DataDir, embedded.Options{TitleWeight: cfg.Store.TitleWeight})
+	if err != nil {
+		return nil, fmt.Errorf("open store in %s: %w", cfg.DataDir, err)
+	}
+	p := &ingest.Pipeline{
+		Store: store,
+		Limits: loaders.Limits{
+			MaxBytes: cfg.Ingest.MaxFileBytes, MaxDecompressedBytes: cfg.Ingest.MaxDecompressedBytes, MaxPages: cfg.Ingest.MaxPages,
+		},
+		Chunking: chunk.Options{TargetChars: cfg.Chunking.TargetChars, OverlapChars: cfg.Chunking.OverlapChars, MinChars: cfg.Chunking.MinChars},
+		Log:      log,
+	}
+	a := &agent.Agent{Store: store, Config: agent.Config{TopK: cfg.Agent.TopK, MinCoverage: cfg.Agent.MinCoverage, MaxSentences: cfg.Agent.MaxSentences}}
+	return &app{cfg: cfg, log: log, store: store, pipeline: p, agent: a}, nil
+}
+
+// withApp loads config and opens the app for a CLI command (quiet logs
+// unless the config asks for debug).
+func withApp(cmd *cobra.Command, fn func(ctx context.Context, a *app) error) error {
+	cfg, err := loadConfig(cmd, nil)
+	if err != nil {
+		return err
+	}
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	if cfg.Log.Level == "debug" {
+		log = newLogger(cfg)
+	}
+	a, err := openApp(cmd.Context(), cfg, log)
+	if err != nil {
+		return err
+	}
+	defer a.store.Close()
+	a.pipeline.Log = nil
+	return fn(cmd.Context(), a)
+}

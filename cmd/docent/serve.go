@@ -1,0 +1,50 @@
+package main
+
+import (
+	"os/signal"
+	"syscall"
+
+	"github.com/spf13/cobra"
+
+	"github.com/docent-dev/docent/ingest"
+	"github.com/docent-dev/docent/server"
+)
+
+var serveCmd = &cobra.Command{
+	Use:   "serve",
+	Short: "Run the HTTP API (and web UI) on the configured address",
+	Args:  cobra.NoArgs,
+	RunE: func(cmd *cobra.Command, _ []string) error {
+		overrides := map[string]any{}
+		if v, _ := cmd.Flags().GetString("addr"); v != "" {
+			overrides["server.addr"] = v
+		}
+		cfg, err := loadConfig(cmd, overrides)
+		if err != nil {
+			return err
+		}
+		log := newLogger(cfg)
+		ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGINT, syscall.SIGTERM)
+		defer stop()
+		a, err := openApp(ctx, cfg, log)
+		if err != nil {
+			return err
+		}
+		defer a.store.Close()
+		srv := server.New(&server.Server{
+			Store: a.store, Pipeline: a.pipeline, Agent: a.agent, Log: log,
+			Jobs: &ingest.Jobs{Pipeline: a.pipeline},
+			Opt: server.Options{
+				APIKeys: cfg.Server.APIKeys, MaxBodyBytes: cfg.Server.MaxBodyBytes, MaxInFlight: cfg.Server.MaxInFlight,
+				RequestTimeout: cfg.Server.RequestTimeout, AsyncThresholdBytes: cfg.Server.AsyncThresholdBytes,
+			},
+		})
+		log.Info("docent starting", "data_dir", cfg.DataDir, "store", cfg.Store.Backend, "generator", "extractive")
+		return srv.Run(ctx, cfg.Server.Addr, cfg.Server.ShutdownTimeout)
+	},
+}
+
+func init() {
+	serveCmd.Flags().String("addr", "", "listen address (overrides server.addr, default 127.0.0.1:8080)")
+	rootCmd.AddCommand(serveCmd)
+}
