@@ -51,11 +51,12 @@ func filterSet() *exec.FilterSet {
 		}
 	}
 	own := map[string]exec.FilterFunction{
-		"tojson":    filterToJSON,
-		"items":     filterItems,
-		"trim":      filterTrim,
-		"replace":   filterReplace,
-		"join":      filterJoin,
+		"tojson":      filterToJSON,
+		"dictsort":    filterDictSort,
+		"items":       filterItems,
+		"trim":        filterTrim,
+		"replace":     filterReplace,
+		"join":        filterJoin,
 		binopFilter:   filterBinop,
 		getitemFilter: filterGetItem,
 	}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"sort"
 	"strconv"
 	"strings"
 	"unicode"
@@ -116,6 +117,72 @@ func orderedPairs(v *exec.Value) ([]*exec.Pair, bool) {
 		out = append(out, &exec.Pair{Key: k, Value: val})
 	}
 	return out, true
+}
+
+// filterDictSort is Jinja2's dictsort(value, case_sensitive=False,
+// by='key', reverse=False): (key, value) pairs sorted.
+func filterDictSort(_ *exec.Evaluator, in *exec.Value, params *exec.VarArgs) *exec.Value {
+	if in.IsError() {
+		return in
+	}
+	pairs, ok := orderedPairs(in)
+	if !ok {
+		return errValue("dictsort needs a mapping")
+	}
+	names := []string{"case_sensitive", "by", "reverse"}
+	args := map[string]*exec.Value{}
+	for i, a := range params.Args {
+		if i >= len(names) {
+			return errValue("dictsort takes at most 3 arguments")
+		}
+		args[names[i]] = a
+	}
+	for k, v := range params.KwArgs {
+		args[k] = v
+	}
+	caseSensitive := args["case_sensitive"] != nil && args["case_sensitive"].IsTrue()
+	byValue := false
+	if by := args["by"]; by != nil {
+		switch by.String() {
+		case "key":
+		case "value":
+			byValue = true
+		default:
+			return errValue("dictsort: by must be 'key' or 'value'")
+		}
+	}
+	reverse := args["reverse"] != nil && args["reverse"].IsTrue()
+	sorted := append([]*exec.Pair(nil), pairs...)
+	sortKey := func(p *exec.Pair) *exec.Value {
+		v := p.Key
+		if byValue {
+			v = p.Value
+		}
+		if !caseSensitive && v.IsString() {
+			return exec.AsValue(strings.ToLower(v.String()))
+		}
+		return v
+	}
+	sort.SliceStable(sorted, func(i, j int) bool {
+		a, b := sortKey(sorted[i]), sortKey(sorted[j])
+		if reverse {
+			a, b = b, a
+		}
+		return lessValue(a, b)
+	})
+	out := make([]any, len(sorted))
+	for i, p := range sorted {
+		out[i] = []any{p.Key, p.Value}
+	}
+	return exec.AsValue(out)
+}
+
+// lessValue orders numbers numerically and everything else as strings.
+func lessValue(a, b *exec.Value) bool {
+	if isNumber(a) && isNumber(b) {
+		return asFloat(a) < asFloat(b)
+	}
+	return pyStr(a) < pyStr(b)
 }
 
 // filterTrim is Jinja2's trim: str.strip(chars).

@@ -74,6 +74,20 @@ CASES = [
     ("range", "{% for i in range(3) %}{{ i }}{% endfor %}{% for i in range(1, 10, 3) %}{{ i }}{% endfor %}{% for i in range(5, 0, -2) %}{{ i }}{% endfor %}", {}),
     ("dict_get_none", "{{ messages[0].get('name', 'anon') }} {{ messages[3].get('name') }}", {"messages": MSGS}),
     ("capitalize_filter", "{{ 'hello WORLD'|capitalize }} {{ 'a b'|title }} {{ 'ab'|center(6) }}| {{ 'x'|replace('x', 'yy') }}", {}),
+    ("gemma3_style", "{{ bos_token }}{%- if messages[0]['role'] == 'system' -%}{%- set first_user_prefix = messages[0]['content'] + '\n\n' if messages[0]['content'] is string else '' -%}{%- set loop_messages = messages[1:] -%}{%- else -%}{%- set first_user_prefix = '' -%}{%- set loop_messages = messages -%}{%- endif -%}{%- for message in loop_messages -%}{%- set role = 'model' if message['role'] == 'assistant' else message['role'] -%}{{ '<start_of_turn>' + role + '\n' + (first_user_prefix if loop.first else '') }}{{ message['content'] | trim }}{{ '<end_of_turn>\n' }}{%- endfor -%}{%- if add_generation_prompt -%}{{ '<start_of_turn>model\n' }}{%- endif -%}", {"messages": [MSGS[0], MSGS[1], {"role": "assistant", "content": "ok"}], "add_generation_prompt": True, "bos_token": "<bos>"}),
+    ("qwen3_think_split", "{%- for message in messages %}{%- if message.role == 'assistant' %}{%- set content = message.content %}{%- if '</think>' in content %}{%- set reasoning = content.split('</think>')[0].rstrip('\n').split('<think>')[-1].lstrip('\n') %}{%- set content = content.split('</think>')[-1].lstrip('\n') %}{{ '[R:' + reasoning + ']' }}{%- endif %}{{ '<|im_start|>assistant\n' + content + '<|im_end|>\n' }}{%- endif %}{%- endfor %}", {"messages": [{"role": "assistant", "content": "<think>\nstep 1\n</think>\n\nAnswer."}, {"role": "assistant", "content": "plain"}]}),
+    ("mistral_style", "{%- set ns = namespace(last_user=-1) %}{%- for m in messages %}{%- if m.role == 'user' %}{%- set ns.last_user = loop.index0 %}{%- endif %}{%- endfor %}{{ bos_token }}{%- for m in messages %}{%- if m.role == 'user' %}{%- if tools and loop.index0 == ns.last_user %}[AVAILABLE_TOOLS] {{ tools|tojson }}[/AVAILABLE_TOOLS]{%- endif %}[INST] {{ m.content }}[/INST]{%- elif m.tool_calls is defined and m.tool_calls %}[TOOL_CALLS] [{%- for tc in m.tool_calls %}{\"name\": \"{{ tc.function.name }}\", \"arguments\": {{ tc.function.arguments|tojson }}, \"id\": \"{{ tc.id[-9:] }}\"}{{ ', ' if not loop.last }}{%- endfor %}]{{ eos_token }}{%- elif m.role == 'tool' %}[TOOL_RESULTS] {\"content\": {{ m.content|tojson }}, \"call_id\": \"{{ m.tool_call_id }}\"}[/TOOL_RESULTS]{%- elif m.role == 'assistant' %} {{ m.content }}{{ eos_token }}{%- endif %}{%- endfor %}", {"messages": MSGS[1:], "tools": TOOLS, "bos_token": "<s>", "eos_token": "</s>"}),
+    ("llama31_style", "{%- set tools = tools if tools is defined else none %}{%- for m in messages %}{%- if m.tool_calls is defined %}{%- set tc = m.tool_calls[0].function %}<|python_tag|>{{ '{\"name\": \"' + tc.name + '\", \"parameters\": ' + tc.arguments|tojson + '}' }}<|eom_id|>{%- else %}<|start_header_id|>{{ m.role }}<|end_header_id|>\n\n{{ m.content|trim }}<|eot_id|>{%- endif %}{%- endfor %}{%- if tools is not none %}{{ tools|length }}{% endif %}", {"messages": MSGS}),
+    ("previtem_cycle", "{% for m in messages %}{{ loop.cycle('a', 'b') }}{% if loop.previtem is defined %}{{ loop.previtem.role[0] }}{% endif %}{% if loop.nextitem is defined %}>{{ loop.nextitem.role[0] }}{% endif %};{% endfor %}", {"messages": MSGS}),
+    ("nested_loops", "{% for m in messages %}{% for tc in m.tool_calls or [] %}{{ loop.index }}{{ tc.function.name }}{% endfor %}{% for k in ['x', 'y'] %}{{ loop.index }}{% if loop.last %}|{% endif %}{% endfor %}{% endfor %}", {"messages": MSGS[:3]}),
+    ("loop_depth", "{% for a in [1] %}{% for b in [2] %}{{ loop.depth }}{% endfor %}{% endfor %}", {}),
+    ("string_escapes", "{{ 'a\\nb\\tc' }}|{{ \"it's\" }}|{{ 'say \"hi\"' }}|{{ '\\u00e9' }}", {}),
+    ("filter_block", "{% filter upper %}hello {{ messages[0].role }}{% endfilter %}", {"messages": MSGS}),
+    ("macro_caller_kwargs", "{% macro tag(name, body='') -%}<{{ name }}>{{ body }}</{{ name }}>{%- endmacro %}{{ tag('a', body='x') }}{{ tag(name='b') }}", {}),
+    ("trailing_newline", "line1\n{% if true %}\nline2\n{% endif %}\n", {}),
+    ("dictsort_and_attr", "{% for k, v in {'b': 2, 'a': 1, 'C': 0}|dictsort %}{{ k }}{{ v }}{% endfor %}{% for k, v in {'b': 2, 'a': 1}|dictsort(reverse=true, by='value') %}{{ k }}{% endfor %}|{{ messages|map(attribute='content')|map('length')|list }}|{{ messages|selectattr('tool_calls', 'defined')|list|length }}", {"messages": MSGS}),
+    ("is_in_tests", "{{ 'a' is in ['a'] }}{{ messages[0].role is in ['system', 'developer'] }}{{ 5 is gt 3 }}{{ 'x' is eq 'x' }}", {"messages": MSGS}),
+    ("with_block", "{% with greeting = 'hi', who = messages[0].role %}{{ greeting }} {{ who }}{% endwith %}", {"messages": MSGS}),
     ("comparison", "{{ messages|length > 3 }}{{ 1 == 1.0 }}{{ 'a' < 'b' }}{{ messages[0].role != 'user' }}{{ not messages }}{{ messages and true }}{{ [] or 'empty' }}", {"messages": MSGS}),
 ]
 
@@ -81,6 +95,7 @@ CASES = [
 # the reason): gonja has one nil for both None and undefined, and prints it
 # as undefined prints, empty.
 KNOWN = {
+    "loop_depth": "gonja counts loop.depth across nested loops; Jinja2 counts recursion levels only",
     "none_printing": "gonja cannot tell None from undefined; both print as empty",
 }
 
