@@ -140,33 +140,30 @@ const chatMLSource = `{%- for message in messages %}
 type guard struct {
 	ctx      context.Context
 	deadline time.Time
-	steps    int
 	depth    int
 	raised   *RaiseError
 	failed   error
 }
 
-func newGuard(ctx context.Context) *guard {
-	return &guard{ctx: ctx, deadline: time.Now().Add(MaxRenderTime)}
-}
+// renderTimeLimit is MaxRenderTime; tests shorten it.
+var renderTimeLimit = MaxRenderTime
 
-var errTimeout = fmt.Errorf("render exceeded %s", MaxRenderTime)
+func newGuard(ctx context.Context) *guard {
+	return &guard{ctx: ctx, deadline: time.Now().Add(renderTimeLimit)}
+}
 
 // check is called at every statement, macro call and guarded operation.
 func (g *guard) check() error {
 	if g.failed != nil {
 		return g.failed
 	}
-	g.steps++
-	if g.steps&63 == 0 {
-		if err := g.ctx.Err(); err != nil {
-			g.failed = err
-			return err
-		}
-		if time.Now().After(g.deadline) {
-			g.failed = errTimeout
-			return errTimeout
-		}
+	if err := g.ctx.Err(); err != nil {
+		g.failed = err
+		return err
+	}
+	if time.Now().After(g.deadline) {
+		g.failed = fmt.Errorf("render exceeded %s", renderTimeLimit)
+		return g.failed
 	}
 	return nil
 }
