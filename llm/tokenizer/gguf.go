@@ -30,6 +30,9 @@ const (
 	KeyAddEOS         = "tokenizer.ggml.add_eos_token"
 	KeyAddSpacePrefix = "tokenizer.ggml.add_space_prefix"
 	KeyRemoveExtraWS  = "tokenizer.ggml.remove_extra_whitespaces"
+	KeyAddSEP         = "tokenizer.ggml.add_sep_token"
+	KeyLowercase      = "tokenizer.ggml.normalizer.lowercase"
+	KeyStripAccents   = "tokenizer.ggml.normalizer.strip_accents"
 )
 
 // FromGGUF builds the tokenizer described by a GGUF file's metadata.
@@ -128,6 +131,16 @@ func VocabFromMetadata(md Metadata) (*Vocab, error) {
 	}
 	if b, ok := md.Bool(KeyAddEOS); ok {
 		v.AddEOS = b
+	}
+	if b, ok := md.Bool(KeyAddSEP); ok {
+		v.AddSEP = b
+	}
+	if b, ok := md.Bool(KeyLowercase); ok {
+		v.Lowercase = b
+		v.StripAccents = b
+	}
+	if b, ok := md.Bool(KeyStripAccents); ok {
+		v.StripAccents = b
 	}
 	applyNameAttrs(&v, md)
 	return &v, nil

@@ -15,71 +15,94 @@ type preType int
 
 const (
 	preDefault preType = iota
-	preLlama3
+	preLlama3          // Llama 3 regex, \p{N}{1,3}
+	preQwen2           // same with \p{N}
+	preGPT2
+	preStarcoder // \p{N} then GPT-2
+	preFalcon
 	preDeepseekLLM
 	preDeepseekCoder
-	preFalcon
-	preMPT
-	preStarcoder
-	preGPT2
-	preRefact
-	preCommandR
-	preStablelm2
-	preQwen2
-	preOlmo
-	preDbrx
-	preSmaug
-	prePoro
-	preChatGLM4
-	preViking
-	preJais
-	preSmollm
-	preCodeshell
 	preBloom
-	preGPT3Finnish
-	preExaone
-	preMinerva
+	preViking
+	preLaguna
 )
 
-var preNames = map[string]preType{
-	"default":        preDefault,
-	"llama3":         preLlama3,
-	"llama-v3":       preLlama3,
-	"llama-bpe":      preLlama3,
-	"falcon3":        preLlama3,
-	"deepseek-llm":   preDeepseekLLM,
-	"deepseek-coder": preDeepseekCoder,
-	"falcon":         preFalcon,
-	"mpt":            preMPT,
-	"starcoder":      preStarcoder,
-	"gpt-2":          preGPT2,
-	"phi-2":          preGPT2,
-	"jina-es":        preGPT2,
-	"jina-de":        preGPT2,
-	"gigachat":       preGPT2,
-	"jina-v1-en":     preGPT2,
-	"jina-v2-es":     preGPT2,
-	"jina-v2-de":     preGPT2,
-	"jina-v2-code":   preGPT2,
-	"roberta-bpe":    preGPT2,
-	"refact":         preRefact,
-	"command-r":      preCommandR,
-	"qwen2":          preQwen2,
-	"megrez":         preQwen2,
-	"stablelm2":      preStablelm2,
-	"olmo":           preOlmo,
-	"dbrx":           preDbrx,
-	"smaug-bpe":      preSmaug,
-	"poro-chat":      prePoro,
-	"chatglm-bpe":    preChatGLM4,
-	"viking":         preViking,
-	"jais":           preJais,
-	"smollm":         preSmollm,
-	"codeshell":      preCodeshell,
-	"bloom":          preBloom,
-	"gpt3-finnish":   preGPT3Finnish,
-	"exaone":         preExaone,
-	"minerva-7b":     preMinerva,
+// preInfo is what a tokenizer.ggml.pre name selects: the regexes and the
+// flags llama.cpp sets with it.
+type preInfo struct {
+	typ          preType
+	noClean      bool // clean_spaces = false
+	ignoreMerges bool
+	addBOS       bool
+	addSEP       bool
+	noBOS        bool // BOS id reset to none
+}
+
+var preInfos = map[string]preInfo{
+	"default": {typ: preDefault},
+
+	"llama3":       {typ: preLlama3, ignoreMerges: true, addBOS: true},
+	"llama-v3":     {typ: preLlama3, ignoreMerges: true, addBOS: true},
+	"llama-bpe":    {typ: preLlama3, ignoreMerges: true, addBOS: true},
+	"falcon3":      {typ: preLlama3, ignoreMerges: true, addBOS: true},
+	"falcon-h1":    {typ: preLlama3, ignoreMerges: true, addBOS: true},
+	"pixtral":      {typ: preLlama3, ignoreMerges: true, addBOS: true},
+	"midm-2.0":     {typ: preLlama3, ignoreMerges: true, addBOS: true},
+	"lfm2":         {typ: preLlama3, ignoreMerges: true, addBOS: true},
+	"jina-v5-nano": {typ: preLlama3, ignoreMerges: true, addBOS: true},
+	"dbrx":         {typ: preLlama3},
+	"smaug-bpe":    {typ: preLlama3},
+	"glm4":         {typ: preLlama3, noBOS: true},
+	"chatglm-bpe":  {typ: preLlama3, noBOS: true},
+
+	"qwen2":            {typ: preQwen2, noClean: true},
+	"deepseek-r1-qwen": {typ: preQwen2, noClean: true},
+	"kormo":            {typ: preQwen2, noClean: true},
+	"f2llmv2":          {typ: preQwen2, noClean: true},
+	"megrez":           {typ: preQwen2},
+	"stablelm2":        {typ: preQwen2},
+	"hunyuan":          {typ: preQwen2, noClean: true},
+	"solar-open":       {typ: preQwen2, noClean: true},
+	"grok-2":           {typ: preQwen2, noClean: true},
+	"laguna":           {typ: preLaguna, noClean: true},
+
+	"gpt-2":           {typ: preGPT2},
+	"phi-2":           {typ: preGPT2},
+	"jina-es":         {typ: preGPT2},
+	"jina-de":         {typ: preGPT2},
+	"gigachat":        {typ: preGPT2},
+	"jina-v2-es":      {typ: preGPT2},
+	"jina-v2-de":      {typ: preGPT2},
+	"a.x-4.0":         {typ: preGPT2},
+	"mellum":          {typ: preGPT2},
+	"modern-bert":     {typ: preGPT2},
+	"jina-v1-en":      {typ: preGPT2, addSEP: true},
+	"jina-v2-code":    {typ: preGPT2, addSEP: true},
+	"roberta-bpe":     {typ: preGPT2, addSEP: true},
+	"exaone4":         {typ: preGPT2},
+	"mpt":             {typ: preGPT2},
+	"olmo":            {typ: preGPT2},
+	"jais":            {typ: preGPT2},
+	"trillion":        {typ: preGPT2, noClean: true},
+	"granite-docling": {typ: preGPT2, noClean: true},
+
+	"starcoder":  {typ: preStarcoder},
+	"refact":     {typ: preStarcoder},
+	"command-r":  {typ: preStarcoder, noClean: true},
+	"smollm":     {typ: preStarcoder, noClean: true},
+	"codeshell":  {typ: preStarcoder},
+	"exaone":     {typ: preStarcoder},
+	"minerva-7b": {typ: preStarcoder},
+	"mellum2":    {typ: preStarcoder},
+
+	"falcon":         {typ: preFalcon},
+	"deepseek-llm":   {typ: preDeepseekLLM, noClean: true},
+	"deepseek-coder": {typ: preDeepseekCoder, noClean: true},
+
+	"poro-chat":    {typ: preBloom, noClean: true},
+	"bloom":        {typ: preBloom},
+	"gpt3-finnish": {typ: preBloom},
+	"viking":       {typ: preViking, noClean: true},
 }
 
 // preTypeOf maps a tokenizer.ggml.pre name ("" means default).
@@ -87,14 +110,14 @@ func preTypeOf(name string) (preType, bool) {
 	if name == "" {
 		return preDefault, true
 	}
-	p, ok := preNames[name]
-	return p, ok
+	p, ok := preInfos[name]
+	return p.typ, ok
 }
 
 // PreTokenizers lists the supported tokenizer.ggml.pre names.
 func PreTokenizers() []string {
-	out := make([]string, 0, len(preNames))
-	for k := range preNames {
+	out := make([]string, 0, len(preInfos))
+	for k := range preInfos {
 		out = append(out, k)
 	}
 	return out
@@ -132,13 +155,15 @@ func newPreTokenizer(name string) (*preTokenizer, error) {
 	}
 	var st []stage
 	switch pt {
-	case preLlama3, preDbrx, preSmaug, preChatGLM4:
+	case preLlama3:
 		st = []stage{llama3Stage(3)}
-	case preQwen2, preStablelm2:
+	case preQwen2:
 		st = []stage{llama3Stage(1)}
-	case preGPT2, preMPT, preOlmo, preJais:
+	case preLaguna:
+		st = []stage{matchStage(matchLines), llama3Stage(1)}
+	case preGPT2:
 		st = []stage{gpt2Stage}
-	case preStarcoder, preRefact, preCommandR, preSmollm, preCodeshell, preExaone, preMinerva:
+	case preStarcoder:
 		st = []stage{matchStage(matchNumber1), gpt2Stage}
 	case preFalcon:
 		st = []stage{matchStage(matchPunctRun(true)), gpt2Stage, matchStage(matchThreeDigits)}
@@ -159,7 +184,7 @@ func newPreTokenizer(name string) (*preTokenizer, error) {
 			matchStage(matchRun(inDeepseekCJK)),
 			matchStage(matchNumber1),
 		}
-	case prePoro, preBloom, preGPT3Finnish:
+	case preBloom:
 		st = []stage{matchStage(matchBloom)}
 	case preViking:
 		st = []stage{matchStage(matchBloom), matchStage(matchNumber1)}
@@ -425,6 +450,16 @@ func matchThreeDigits(p *ptText, i, end int) int {
 }
 
 func isDigit(c rune) bool { return '0' <= c && c <= '9' }
+
+// [^\n]+|[\n]+
+func matchLines(p *ptText, i, end int) int {
+	nl := p.cps[i] == '\n'
+	j := i
+	for j < end && (p.cps[j] == '\n') == nl {
+		j++
+	}
+	return j - i
+}
 
 // [\r\n]
 func matchCRLF(p *ptText, i, end int) int {

@@ -81,8 +81,13 @@ type Vocab struct {
 	AddEOS                 bool
 	AddSpacePrefix         bool
 	RemoveExtraWhitespaces bool
+	AddSEP                 bool // informational (llama.cpp's add_sep, used by rerankers)
 	IgnoreMerges           bool // whole pre-tokenized words that are tokens skip merging (Llama 3)
-	CleanSpaces            bool // clean_up_tokenization_spaces when decoding with CleanSpaces
+	// WordPiece normalisation (tokenizer.ggml.normalizer.lowercase and
+	// .strip_accents; both default to true).
+	Lowercase    bool
+	StripAccents bool
+	CleanSpaces  bool // clean_up_tokenization_spaces when decoding with CleanSpaces
 
 	// Attrs, when non-nil, overrides the attributes derived from Types
 	// (llama.cpp sets lstrip/rstrip for a few models by name).
@@ -96,7 +101,7 @@ func DefaultVocab(model Kind, pre string) Vocab {
 	v := Vocab{Model: model, Pre: pre, Special: SpecialIDs{
 		BOS: None, EOS: None, EOT: None, EOM: None, UNK: None, SEP: None, PAD: None, CLS: None, MASK: None,
 		FIMPre: None, FIMSuf: None, FIMMid: None, FIMPad: None, FIMRep: None, FIMSep: None,
-	}}
+	}, Lowercase: true, StripAccents: true}
 	switch model {
 	case KindSPM:
 		v.Special.BOS, v.Special.EOS, v.Special.UNK = 1, 2, 0
@@ -105,25 +110,18 @@ func DefaultVocab(model Kind, pre string) Vocab {
 	case KindWPM:
 		v.Special.BOS, v.Special.UNK, v.Special.SEP, v.Special.PAD, v.Special.MASK = 101, 100, 102, 0, 103
 		v.AddBOS = true
+		v.AddSEP = true
 		v.CleanSpaces = true
 	case KindBPE:
 		v.Special.BOS, v.Special.EOS = 11, 11
 		v.CleanSpaces = true
-		if pt, ok := preTypeOf(pre); ok {
-			switch pt {
-			case preLlama3:
-				v.IgnoreMerges = true
-				v.AddBOS = true
-			case preDeepseekLLM, preDeepseekCoder, preQwen2, preCommandR, prePoro, preViking, preSmollm:
-				v.CleanSpaces = false
-			case preChatGLM4:
+		if info, ok := preInfos[pre]; ok {
+			v.CleanSpaces = !info.noClean
+			v.IgnoreMerges = info.ignoreMerges
+			v.AddBOS = info.addBOS
+			v.AddSEP = info.addSEP
+			if info.noBOS {
 				v.Special.BOS = None
-			}
-			if pre == "megrez" {
-				v.CleanSpaces = true
-			}
-			if pre == "stablelm2" {
-				v.CleanSpaces = true
 			}
 		}
 	}
@@ -162,7 +160,8 @@ type Tokenizer struct {
 	toID    map[string]int32
 	special SpecialIDs
 
-	addBOS, addEOS, addSpacePrefix, ignoreMerges, cleanSpaces bool
+	addBOS, addEOS, addSEP, addSpacePrefix, ignoreMerges, cleanSpaces bool
+	lowercase, stripAccents                                           bool
 
 	maxTokenLen int
 	specials    []int32 // control/user-defined/unknown tokens, longest text first
@@ -214,6 +213,9 @@ func New(v *Vocab) (*Tokenizer, error) {
 		addEOS:         v.AddEOS,
 		addSpacePrefix: v.AddSpacePrefix,
 		ignoreMerges:   v.IgnoreMerges,
+		addSEP:         v.AddSEP,
+		lowercase:      v.Lowercase,
+		stripAccents:   v.StripAccents,
 		cleanSpaces:    v.CleanSpaces,
 	}
 	for i, s := range v.Tokens {
@@ -303,13 +305,10 @@ func (t *Tokenizer) specialPtrs() []*int32 {
 }
 
 // detectSpecials finds EOT/EOM/FIM tokens by their text when the metadata
-// does not name them, and builds the end-of-generation set, as llama.cpp.
+// does not name them, and builds the end-of-generation set, as llama.cpp
+// does (tokens it recognises are forced to control type).
 func (t *Tokenizer) detectSpecials() {
-	mark := func(id int32) {
-		if t.attrs[id]&AttrControl == 0 {
-			t.attrs[id] |= AttrControl
-		}
-	}
+	mark := func(id int32) { t.attrs[id] |= AttrControl }
 	find := func(dst *int32, texts ...string) {
 		if *dst != None {
 			return
@@ -326,27 +325,67 @@ func (t *Tokenizer) detectSpecials() {
 		}
 	}
 	s := &t.special
-	find(&s.EOT, "<|eot_id|>", "<|im_end|>", "<|end|>", "<end_of_turn>", "<|endoftext|>", "<EOT>", "<｜end▁of▁sentence｜>")
+	find(&s.EOT, "<|eot_id|>", "<|im_end|>", "<|end|>", "<end_of_turn>", "<|endoftext|>", "<|end_of_text|>",
+		"<EOT>", "_<EOT>", "[EOT]", "<｜end▁of▁sentence｜>", "<end_of_utterance>")
 	find(&s.EOM, "<|eom_id|>")
-	find(&s.FIMPre, "<|fim_prefix|>", "<fim-prefix>", "<｜fim▁begin｜>", "<PRE>")
-	find(&s.FIMSuf, "<|fim_suffix|>", "<fim-suffix>", "<｜fim▁hole｜>", "<SUF>")
-	find(&s.FIMMid, "<|fim_middle|>", "<fim-middle>", "<｜fim▁end｜>", "<MID>")
-	find(&s.FIMPad, "<|fim_pad|>", "<fim-pad>", "<PAD>")
-	find(&s.FIMRep, "<|fim_repo|>", "<|repo_name|>", "<fim-repo>", "<REPO>")
+	find(&s.FIMPre, "<|fim_prefix|>", "<fim-prefix>", "<fim_prefix>", "<｜fim▁begin｜>", "<PRE>", "▁<PRE>", "<|code_prefix|>", "<|prefix|>")
+	find(&s.FIMSuf, "<|fim_suffix|>", "<fim-suffix>", "<fim_suffix>", "<｜fim▁hole｜>", "<SUF>", "▁<SUF>", "<|code_suffix|>", "<|suffix|>")
+	find(&s.FIMMid, "<|fim_middle|>", "<fim-middle>", "<fim_middle>", "<｜fim▁end｜>", "<MID>", "▁<MID>", "<|code_middle|>", "<|middle|>")
+	find(&s.FIMPad, "<|fim_pad|>", "<fim-pad>", "<fim_pad>", "<PAD>", "[PAD]")
+	find(&s.FIMRep, "<|fim_repo|>", "<|repo_name|>", "<fim-repo>", "<REPO>", "<reponame>")
 	find(&s.FIMSep, "<|file_sep|>")
 
 	t.eog = map[int32]bool{}
-	for _, id := range []int32{s.FIMPad, s.FIMRep, s.FIMSep, s.EOS, s.EOT, s.EOM} {
+	for _, id := range []int32{s.FIMPad, s.FIMRep, s.FIMSep} {
 		if id != None {
 			t.eog[id] = true
 		}
 	}
-	for _, txt := range []string{"<|eot_id|>", "<|im_end|>", "<|end|>", "<end_of_turn>", "<|endoftext|>", "<|eom_id|>", "<EOT>"} {
+	for _, txt := range eogTexts {
 		if id, ok := t.toID[txt]; ok {
 			t.eog[id] = true
 			mark(id)
 		}
 	}
+	// gpt-oss: these are always rendered
+	for _, txt := range []string{"<|channel|>", "<|message|>", "<|start|>", "<|constrain|>"} {
+		if id, ok := t.toID[txt]; ok {
+			t.attrs[id] = AttrUserDefined
+		}
+	}
+	for _, id := range []int32{s.EOS, s.EOT, s.EOM} {
+		if id != None {
+			t.eog[id] = true
+		}
+	}
+	// o200k_harmony / solar-open: "<|end|>" does not end generation when
+	// "<|return|>" and "<|call|>" (or "<|calls|>" and "<|flush|>") exist.
+	var hasReturn, hasCall, hasFlush bool
+	end := None
+	for id := range t.eog {
+		switch t.tokens[id] {
+		case "<|return|>":
+			hasReturn = true
+		case "<|call|>", "<|calls|>":
+			hasCall = true
+		case "<|flush|>":
+			hasFlush = true
+		case "<|end|>":
+			end = id
+		}
+	}
+	if end != None && hasCall && (hasReturn || hasFlush) {
+		delete(t.eog, end)
+		t.attrs[end] = AttrUserDefined
+	}
+}
+
+// eogTexts are the tokens llama.cpp treats as end-of-generation by text.
+var eogTexts = []string{
+	"<|eot_id|>", "<|im_end|>", "<|end|>", "<|return|>", "<|call|>", "<|flush|>", "<|calls|>",
+	"<end_of_turn>", "<|endoftext|>", "</s>", "<|eom_id|>", "<EOT>", "_<EOT>", "[EOT]", "[EOS]",
+	"<|end_of_text|>", "<end_of_utterance>", "<eos>", "<turn|>", "<|tool_response>",
+	"<｜end▁of▁sentence｜>", "[e~[",
 }
 
 // Kind returns the tokenizer algorithm.
@@ -372,6 +411,10 @@ func (t *Tokenizer) EOT() int32 { return t.special.EOT }
 
 // AddBOS reports whether the vocabulary adds BOS when encoding with AddSpecial.
 func (t *Tokenizer) AddBOS() bool { return t.addBOS }
+
+// AddSEP reports llama.cpp's add_sep flag (rerankers append SEP between
+// query and document); Encode does not use it.
+func (t *Tokenizer) AddSEP() bool { return t.addSEP }
 
 // AddEOS reports whether the vocabulary adds EOS when encoding with AddSpecial.
 func (t *Tokenizer) AddEOS() bool { return t.addEOS }

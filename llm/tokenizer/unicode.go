@@ -205,6 +205,10 @@ func nfdFirstRune(r rune) rune {
 			if c >= 0xd800 && c < 0xe000 {
 				continue
 			}
+			if c >= 0xac00 && c <= 0xd7a3 { // Hangul syllables: leading jamo
+				m[c] = 0x1100 + (c-0xac00)/588
+				continue
+			}
 			n := utf8.EncodeRune(buf[:], c)
 			d := norm.NFD.Properties(buf[:n]).Decomposition()
 			if len(d) == 0 {

@@ -2,9 +2,10 @@ package tokenizer
 
 import "sync"
 
-// WordPiece as llama.cpp's llm_tokenizer_wpm: the text is normalised (each
-// code point replaced by the first code point of its NFD form, lowercased,
-// control characters dropped), split on whitespace, with punctuation, ASCII
+// WordPiece as llama.cpp's llm_tokenizer_wpm: the text is normalised (with
+// strip_accents each code point is replaced by the first code point of its
+// NFD form and combining marks are dropped; with lowercase it is lowercased;
+// control characters are dropped), split on whitespace, with punctuation, ASCII
 // symbols and CJK ideographs as single-character words; each word, prefixed
 // with the phantom space U+2581 (the GGUF vocabulary stores word-initial
 // pieces with it and "##" continuations without), is cut greedily into the
@@ -58,7 +59,9 @@ func (t *Tokenizer) wpmEncode(out []int32, text string) []int32 {
 			r, n = rune(c), 1
 		} else {
 			r, n = decodeRune(text, i)
-			r = nfdFirstRune(r)
+			if t.stripAccents {
+				r = nfdFirstRune(r)
+			}
 		}
 		i += n
 		f := cpFlags(r)
@@ -69,7 +72,13 @@ func (t *Tokenizer) wpmEncode(out []int32, text string) []int32 {
 		if r == 0 || r == 0xFFFD || f&catMask == catOther {
 			continue
 		}
-		lr := toLower(r)
+		if t.stripAccents && f&catMask == catMark {
+			continue
+		}
+		lr := r
+		if t.lowercase {
+			lr = toLower(r)
+		}
 		if isPunct(f) || (r < 0x7F && f&catMask == catSymbol) || isChineseChar(r) {
 			finish()
 			begin()
