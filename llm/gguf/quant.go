@@ -120,7 +120,7 @@ func quantQ8_0(x []float32, blk []byte) {
 	}
 	putF16(blk, d)
 	for j, v := range x {
-		blk[2+j] = byte(int8(math.Round(float64(v * id))))
+		blk[2+j] = byte(int8(nearestInt(v * id)))
 	}
 }
 
@@ -194,41 +194,53 @@ func quantQ5_1(x []float32, blk []byte) {
 	binary.LittleEndian.PutUint32(blk[4:], qh)
 }
 
+// nearestInt rounds half away from zero without going through float64.
+func nearestInt(v float32) int {
+	if v >= 0 {
+		return int(v + 0.5)
+	}
+	return -int(-v + 0.5)
+}
+
 func clampRound(v float32, lo, hi int) int {
-	q := int(math.Round(float64(v)))
-	return max(lo, min(hi, q))
+	return max(lo, min(hi, nearestInt(v)))
 }
 
 // fitMinScale finds scale >= 0 and mn >= 0 such that x ≈ scale*q - mn with
 // q in [0, nmax], by trying a range of inverse scales and refitting each by
-// least squares (as ggml's make_qkx2_quants does, with unit weights).
+// least squares (as ggml's make_qkx2_quants does, with unit weights). The
+// error of each candidate is computed from the same running sums.
 func fitMinScale(x []float32, nmax int) (scale, mn float32) {
 	lo, hi := minMax(x)
 	lo = min(lo, 0)
 	if hi <= lo {
 		return 0, -lo
 	}
-	var l [32]int
-	n := len(x)
-	bestErr := math.Inf(1)
+	n := float32(len(x))
+	var sx, sx2 float32
+	for _, v := range x {
+		sx += v
+		sx2 += v * v
+	}
+	bestErr := float32(math.Inf(1))
 	scale, mn = (hi-lo)/float32(nmax), -lo
-	for step := -10; step <= 10; step++ {
-		iscale := (float32(nmax) + 0.1*float32(step)) / (hi - lo)
-		var sl, sl2, sx, sxl float64
-		for i, v := range x {
-			q := clampRound(iscale*(v-lo), 0, nmax)
-			l[i] = q
-			sl += float64(q)
-			sl2 += float64(q * q)
-			sx += float64(v)
-			sxl += float64(v) * float64(q)
+	fmax := float32(nmax)
+	for step := -4; step <= 4; step++ {
+		iscale := (fmax + 0.25*float32(step)) / (hi - lo)
+		var sl, sl2, sxl float32
+		for _, v := range x {
+			q := float32(int((v-lo)*iscale + 0.5))
+			q = min(q, fmax)
+			sl += q
+			sl2 += q * q
+			sxl += v * q
 		}
 		// least squares for x = s*q + m
-		det := float64(n)*sl2 - sl*sl
+		det := n*sl2 - sl*sl
 		if det <= 0 {
 			continue
 		}
-		s := (float64(n)*sxl - sl*sx) / det
+		s := (n*sxl - sl*sx) / det
 		m := (sl2*sx - sl*sxl) / det
 		if m > 0 { // the format needs m <= 0: refit the scale alone
 			m = 0
@@ -237,13 +249,10 @@ func fitMinScale(x []float32, nmax int) (scale, mn float32) {
 		if s <= 0 {
 			continue
 		}
-		var e float64
-		for i, v := range x {
-			r := s*float64(l[i]) + m - float64(v)
-			e += r * r
-		}
+		// sum (s*q + m - x)^2 expanded over the running sums
+		e := s*s*sl2 + 2*s*m*sl - 2*s*sxl + n*m*m - 2*m*sx + sx2
 		if e < bestErr {
-			bestErr, scale, mn = e, float32(s), float32(-m)
+			bestErr, scale, mn = e, s, -m
 		}
 	}
 	return scale, mn
@@ -338,34 +347,29 @@ func quantQ5_K(x []float32, blk []byte) {
 	}
 }
 
-// fitSymScale finds a scale for x ≈ scale*q with q in [-nmax, nmax-1],
-// searching around nmax/amax and refitting by least squares.
+// fitSymScale finds a scale for x ≈ scale*q with q in [-nmax, nmax-1]:
+// for inverse scales around nmax/amax it takes the levels, refits the scale
+// by least squares and keeps the candidate with the least squared error
+// (which is maximal (x·q)²/(q·q)), as ggml's make_qx_quants does.
 func fitSymScale(x []float32, nmax int) float32 {
 	amax, m := absMax(x)
 	if amax == 0 {
 		return 0
 	}
-	best, bestErr := m/float32(-nmax), math.Inf(1)
-	for step := -9; step <= 9; step++ {
-		iscale := -(float32(nmax) + 0.1*float32(step)) / m
-		var sxl, sl2 float64
+	best, bestGain := m/float32(-nmax), float32(-1)
+	for step := -4; step <= 4; step++ {
+		iscale := -(float32(nmax) + 0.2*float32(step)) / m
+		var sxl, sl2 float32
 		for _, v := range x {
-			q := clampRound(iscale*v, -nmax, nmax-1)
-			sxl += float64(v) * float64(q)
-			sl2 += float64(q * q)
+			q := float32(clampRound(iscale*v, -nmax, nmax-1))
+			sxl += v * q
+			sl2 += q * q
 		}
 		if sl2 == 0 {
 			continue
 		}
-		s := sxl / sl2
-		var e float64
-		for _, v := range x {
-			q := clampRound(float32(float64(v)/s), -nmax, nmax-1)
-			r := s*float64(q) - float64(v)
-			e += r * r
-		}
-		if e < bestErr {
-			best, bestErr = float32(s), e
+		if g := sxl * sxl / sl2; g > bestGain {
+			best, bestGain = sxl/sl2, g
 		}
 	}
 	return best

@@ -296,7 +296,12 @@ func TestParityLlamaCpp(t *testing.T) {
 			if e > b {
 				t.Errorf("%s: %s (%s): llama.cpp-quantized data dequantizes with rel RMS error %.4f > %.4f", name, tq.Name, tq.Type, e, b)
 			}
-			// Our quantizer on the same data should do about as well.
+			// Our quantizer on the same data should do about as well (checked
+			// on the first rows only, to keep the test fast).
+			if len(want) > 1<<20 {
+				want, got = want[:1<<20], got[:1<<20]
+				e = relRMS(got, want)
+			}
 			mine, err := Quantize(tq.Type, want)
 			if err != nil {
 				t.Fatal(err)
@@ -311,6 +316,7 @@ func TestParityLlamaCpp(t *testing.T) {
 			if tq.Type == Q8_0 {
 				// Q8_0 quantization is deterministic: our bytes should match llama.cpp's nearly always.
 				raw, _ := fq.TensorData(tq)
+				raw = raw[:len(mine)]
 				if !bytes.Equal(raw, mine) {
 					diff := 0
 					for k := range raw {
