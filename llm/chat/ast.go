@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"unsafe"
 
+	ctrl "github.com/nikolalohinski/gonja/v2/builtins/control_structures"
 	"github.com/nikolalohinski/gonja/v2/nodes"
 	"github.com/nikolalohinski/gonja/v2/tokens"
 )
@@ -125,4 +126,21 @@ func replacement(v reflect.Value) (reflect.Value, bool) {
 	}
 	var e nodes.Expression = fe
 	return reflect.ValueOf(e), reflect.TypeOf(e).Implements(exprType)
+}
+
+// setAttributeTarget returns the target of "{% set obj.attr = ... %}", or
+// nil for other set statements (gonja keeps it unexported).
+func setAttributeTarget(c *ctrl.SetControlStructure) (target *nodes.GetAttribute) {
+	defer func() {
+		if recover() != nil {
+			target = nil
+		}
+	}()
+	f := reflect.ValueOf(c).Elem().FieldByName("target")
+	if !f.IsValid() || f.Kind() != reflect.Interface {
+		return nil
+	}
+	f = reflect.NewAt(f.Type(), unsafe.Pointer(f.UnsafeAddr())).Elem()
+	ga, _ := f.Interface().(*nodes.GetAttribute)
+	return ga
 }

@@ -3,6 +3,7 @@ package chat
 import (
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 	"sync"
 
@@ -179,6 +180,10 @@ func guardedParser(name string, p parser.ControlStructureParser) parser.ControlS
 			}
 		case *ctrl.MacroControlStructure:
 			return &guardedMacro{c}, nil
+		case *ctrl.SetControlStructure:
+			if target := setAttributeTarget(c); target != nil {
+				return &guardedSet{guardedStatement{c}, target}, nil
+			}
 		}
 		inner, ok := cs.(exec.ControlStructure)
 		if !ok {
@@ -200,6 +205,80 @@ func (s *guardedStatement) Execute(r *exec.Renderer, tag *nodes.ControlStructure
 		return err
 	}
 	return s.ControlStructure.Execute(r, tag)
+}
+
+// guardedSet is a "{% set ns.attr = value %}". Namespaces are the only
+// mutable containers templates have, so storing a namespace inside one is
+// the only way to build a cycle, which gonja would print or convert by
+// recursing forever. Such values are refused.
+type guardedSet struct {
+	guardedStatement
+	target *nodes.GetAttribute
+}
+
+func (s *guardedSet) Execute(r *exec.Renderer, tag *nodes.ControlStructureBlock) error {
+	if err := s.guardedStatement.Execute(r, tag); err != nil {
+		return err
+	}
+	obj := r.Eval(s.target.Node)
+	if obj.IsError() {
+		return obj
+	}
+	ns, ok := obj.Interface().(namespace)
+	if !ok {
+		return nil
+	}
+	if v, ok := ns[s.target.Attribute]; ok && holdsNamespace(v, 0) {
+		delete(ns, s.target.Attribute)
+		return errors.New("a namespace cannot be stored in a namespace")
+	}
+	return nil
+}
+
+// holdsNamespace reports whether v is or contains a namespace.
+func holdsNamespace(v any, depth int) bool {
+	if depth > maxDataDepth {
+		return true
+	}
+	switch t := v.(type) {
+	case nil:
+		return false
+	case namespace:
+		return true
+	case *exec.Value:
+		if t == nil || !t.Val.IsValid() {
+			return false
+		}
+		return holdsNamespace(t.Val.Interface(), depth+1)
+	case *exec.Dict:
+		for _, p := range t.Pairs {
+			if holdsNamespace(p.Value, depth+1) {
+				return true
+			}
+		}
+		return false
+	}
+	rv := reflect.ValueOf(v)
+	switch rv.Kind() {
+	case reflect.Slice, reflect.Array:
+		for i := range rv.Len() {
+			if holdsNamespace(rv.Index(i).Interface(), depth+1) {
+				return true
+			}
+		}
+	case reflect.Map:
+		iter := rv.MapRange()
+		for iter.Next() {
+			if holdsNamespace(iter.Value().Interface(), depth+1) {
+				return true
+			}
+		}
+	case reflect.Pointer, reflect.Interface:
+		if !rv.IsNil() {
+			return holdsNamespace(rv.Elem().Interface(), depth+1)
+		}
+	}
+	return false
 }
 
 // guardedMacro defines the macro like gonja does, then wraps the function
@@ -291,10 +370,14 @@ func rangeFunction(params *exec.VarArgs) (any, error) {
 	return out, nil
 }
 
+// namespace is what namespace() makes: gonja sets its attributes as map
+// entries.
+type namespace map[string]any
+
 // namespaceFunction is Jinja2's namespace(**kwargs): a mutable object for
 // carrying values out of loops with {% set ns.x = ... %}.
 func namespaceFunction(params *exec.VarArgs) (any, error) {
-	ns := map[string]any{}
+	ns := namespace{}
 	for _, a := range params.Args {
 		if !a.IsDict() {
 			return nil, errors.New("namespace() positional argument must be a mapping")

@@ -46,6 +46,9 @@ func TestHostileTemplates(t *testing.T) {
 		"bad_filter":         "{{ x|nosuchfilter }}",
 		"raise_empty":        "{{ raise_exception() }}",
 		"strftime_bad":       "{{ strftime_now(1) }}",
+		"namespace_cycle":    "{% set ns = namespace(a=1) %}{% set ns.self = ns %}{{ ns }}",
+		"namespace_cycle2":   "{% set ns = namespace(a=1) %}{% set ns.l = [1, [ns]] %}{{ ns }}{{ ns.items() }}",
+		"namespace_cycle3":   "{% set ns = namespace() %}{% set n2 = namespace(x=ns) %}{% set ns.b = n2 %}{{ ns|string }}",
 	}
 	defer func(d time.Duration) { renderTimeLimit = d }(renderTimeLimit)
 	renderTimeLimit = time.Second
