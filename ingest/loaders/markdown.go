@@ -122,7 +122,7 @@ func loadMarkdown(ctx context.Context, data []byte, lim Limits) (*Document, erro
 			txt := mdInline(strings.Join(para, " "))
 			para = para[:0]
 			b.heading(lvl, txt)
-		case len(para) == 0 && len(list) == 0 && indent >= 4:
+		case len(para) == 0 && len(list) == 0 && codeIndented(line) != "":
 			flushAll()
 			var code []string
 			j := i
@@ -132,16 +132,13 @@ func loadMarkdown(ctx context.Context, data []byte, lim Limits) (*Document, erro
 					code = append(code, "")
 					continue
 				}
-				if !strings.HasPrefix(l, "    ") && !strings.HasPrefix(l, "\t") {
+				c := codeIndented(l)
+				if c == "" {
 					break
 				}
-				if strings.HasPrefix(l, "\t") {
-					code = append(code, strings.TrimRight(l[1:], " \t"))
-				} else {
-					code = append(code, strings.TrimRight(l[4:], " \t"))
-				}
+				code = append(code, strings.TrimRight(c, " \t"))
 			}
-			i = j - 1
+			i = max(j-1, i)
 			b.add(KindCode, strings.Trim(strings.Join(code, "\n"), "\n"))
 		case strings.HasPrefix(t, "|") || (len(table) > 0 && strings.Contains(t, "|")):
 			flushPara()
@@ -294,6 +291,29 @@ func clonePath(p []string) []string {
 		return nil
 	}
 	return append([]string(nil), p...)
+}
+
+// codeIndented returns line without its first four columns of indentation
+// when it is indented that far (tabs stop every four columns), else "".
+func codeIndented(line string) string {
+	col := 0
+	for i := 0; i < len(line); i++ {
+		switch line[i] {
+		case ' ':
+			col++
+		case '\t':
+			col += 4 - col%4
+		default:
+			return ""
+		}
+		if col >= 4 {
+			if strings.TrimSpace(line[i+1:]) == "" {
+				return ""
+			}
+			return line[i+1:]
+		}
+	}
+	return ""
 }
 
 // atxLevel returns the level (1..6) of an ATX heading line, or 0.
