@@ -224,6 +224,7 @@ type docxParser struct {
 	para      strings.Builder
 	paraStyle string
 	paraList  bool
+	pDepth    int
 	inText    bool // inside w:t
 	skip      int  // depth inside w:delText, w:instrText and similar
 
@@ -267,15 +268,21 @@ func (p *docxParser) parse(r io.Reader) error {
 func (p *docxParser) start(t xml.StartElement) {
 	switch t.Name.Local {
 	case "p":
-		p.para.Reset()
-		p.paraStyle, p.paraList = "", false
+		// Paragraphs nested in text boxes join their outer paragraph.
+		p.pDepth++
+		if p.pDepth == 1 {
+			p.para.Reset()
+			p.paraStyle, p.paraList = "", false
+		} else {
+			p.para.WriteByte(' ')
+		}
 	case "pStyle":
 		p.paraStyle = attr(t, "val")
 	case "numPr":
 		p.paraList = true
 	case "t":
 		p.inText = true
-	case "delText", "instrText", "del", "fldSimple_instr":
+	case "delText", "instrText", "del":
 		p.skip++
 	case "tab", "ptab":
 		p.para.WriteByte('\t')
@@ -303,11 +310,17 @@ func (p *docxParser) end(t xml.EndElement) {
 	switch t.Name.Local {
 	case "t":
 		p.inText = false
-	case "delText", "instrText", "del", "fldSimple_instr":
+	case "delText", "instrText", "del":
 		if p.skip > 0 {
 			p.skip--
 		}
 	case "p":
+		if p.pDepth > 0 {
+			p.pDepth--
+		}
+		if p.pDepth > 0 {
+			return
+		}
 		txt := strings.TrimSpace(p.para.String())
 		p.para.Reset()
 		if p.tblDepth > 0 {

@@ -67,14 +67,28 @@ func loadJSON(ctx context.Context, data []byte, lim Limits) (*Document, error) {
 				return nil, fmt.Errorf("json: %v: %w", err, ErrCorrupt)
 			}
 			if vt == json.Delim('[') {
-				// An array under a top-level key: one record per element.
+				// An array under a top-level key: one record per object or
+				// array element; scalar elements stay together.
+				var scalars []string
 				for k := 0; dec.More(); k++ {
+					et, err := dec.Token()
+					if err != nil {
+						return nil, fmt.Errorf("json: %v: %w", err, ErrCorrupt)
+					}
+					p := key + "[" + strconv.Itoa(k) + "]"
+					if _, ok := et.(json.Delim); !ok {
+						if line := scalarLine(p, et); line != "" {
+							scalars = append(scalars, line)
+						}
+						continue
+					}
 					var lines []string
-					if err := walkJSON(dec, key+"["+strconv.Itoa(k)+"]", 2, &lines); err != nil {
+					if err := walkValue(dec, et, p, 2, &lines); err != nil {
 						return nil, err
 					}
 					emit(lines)
 				}
+				emit(scalars)
 				if _, err := dec.Token(); err != nil {
 					return nil, fmt.Errorf("json: %v: %w", err, ErrCorrupt)
 				}

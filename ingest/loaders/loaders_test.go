@@ -369,3 +369,41 @@ func TestZipBombLyingHeader(t *testing.T) {
 	}
 	t.Log(err)
 }
+
+func TestDOCXDetails(t *testing.T) {
+	const ns = `xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"`
+	body := `<w:document ` + ns + `><w:body>
+<w:p><w:pPr><w:pStyle w:val="Berschrift3"/></w:pPr><w:r><w:t>Localised heading</w:t></w:r></w:p>
+<w:p><w:r><w:t xml:space="preserve">Kept </w:t></w:r><w:del><w:r><w:delText>DELETED</w:delText></w:r></w:del><w:r><w:fldChar/><w:instrText>HYPERLINK "x"</w:instrText><w:t>text</w:t><w:tab/><w:t>after tab</w:t></w:r>
+<w:r><w:pict><w:txbxContent><w:p><w:r><w:t>in a text box</w:t></w:r></w:p></w:txbxContent></w:pict></w:r></w:p>
+<w:tbl><w:tr><w:tc><w:p><w:r><w:t>Name</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>Role</w:t></w:r></w:p></w:tc></w:tr>
+<w:tr><w:tc><w:p><w:r><w:t>Ada</w:t></w:r></w:p><w:p><w:r><w:t>Lovelace</w:t></w:r></w:p></w:tc><w:tc><w:tbl><w:tr><w:tc><w:p><w:r><w:t>nested</w:t></w:r></w:p></w:tc></w:tr></w:tbl></w:tc></w:tr></w:tbl>
+</w:body></w:document>`
+	doc := load(t, "d.docx", testdocs.DOCXRaw("", body))
+	want := []Block{
+		{Text: "Localised heading", Kind: KindHeading, Heading: []string{"Localised heading"}},
+		{Text: "Kept text\tafter tab in a text box", Kind: KindParagraph, Heading: []string{"Localised heading"}},
+		{Text: "Name | Role", Kind: KindTableRow, Heading: []string{"Localised heading"}},
+		{Text: "Name: Ada Lovelace; Role: nested", Kind: KindTableRow, Heading: []string{"Localised heading"}},
+	}
+	if len(doc.Blocks) != len(want) {
+		t.Fatalf("blocks: %#v", doc.Blocks)
+	}
+	for i := range want {
+		g := doc.Blocks[i]
+		if g.Text != want[i].Text || g.Kind != want[i].Kind || !slices.Equal(g.Heading, want[i].Heading) {
+			t.Errorf("block %d = %#v, want %#v", i, g, want[i])
+		}
+	}
+}
+
+func TestJSONShapes(t *testing.T) {
+	doc := load(t, "a.json", []byte(`[{"name": "Ann", "age": 41, "x": null}, {"name": "Bo", "tags": ["a", "b"]}]`))
+	if len(doc.Blocks) != 2 || doc.Blocks[0].Text != "name: Ann\nage: 41" || doc.Blocks[1].Text != "name: Bo\ntags[0]: a\ntags[1]: b" {
+		t.Errorf("%#v", doc.Blocks)
+	}
+	doc = load(t, "b.json", []byte(`{"tags": ["x", "y"], "n": {"deep": {"k": true}}}`))
+	if len(doc.Blocks) != 2 || doc.Blocks[0].Text != "tags[0]: x\ntags[1]: y" || doc.Blocks[1].Text != "n.deep.k: true" {
+		t.Errorf("%#v", doc.Blocks)
+	}
+}
