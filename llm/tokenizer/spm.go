@@ -1,6 +1,9 @@
 package tokenizer
 
-import "container/heap"
+import (
+	"strings"
+	"sync"
+)
 
 // spmByteToken returns the token for a raw byte: "<0xXX>", else the byte as
 // a one-byte token, else UNK (None when there is none).
@@ -27,33 +30,112 @@ type spmBigram struct {
 	size        int32
 }
 
-type spmQueue []spmBigram
+// spmHeap is a max-heap on score, leftmost first on ties.
+type spmHeap []spmBigram
 
-func (q spmQueue) Len() int { return len(q) }
-func (q spmQueue) Less(i, j int) bool {
-	if q[i].score != q[j].score {
-		return q[i].score > q[j].score
+func (h spmHeap) less(i, j int) bool {
+	if h[i].score != h[j].score {
+		return h[i].score > h[j].score
 	}
-	return q[i].left < q[j].left
+	return h[i].left < h[j].left
 }
-func (q spmQueue) Swap(i, j int) { q[i], q[j] = q[j], q[i] }
-func (q *spmQueue) Push(x any)   { *q = append(*q, x.(spmBigram)) }
-func (q *spmQueue) Pop() any {
-	old := *q
-	x := old[len(old)-1]
-	*q = old[:len(old)-1]
-	return x
+
+func (h *spmHeap) push(b spmBigram) {
+	*h = append(*h, b)
+	s := *h
+	i := len(s) - 1
+	for i > 0 {
+		p := (i - 1) / 2
+		if !s.less(i, p) {
+			break
+		}
+		s[i], s[p] = s[p], s[i]
+		i = p
+	}
 }
+
+func (h *spmHeap) pop() spmBigram {
+	s := *h
+	top := s[0]
+	last := len(s) - 1
+	s[0] = s[last]
+	s = s[:last]
+	i := 0
+	for {
+		l := 2*i + 1
+		if l >= len(s) {
+			break
+		}
+		c := l
+		if r := l + 1; r < len(s) && s.less(r, l) {
+			c = r
+		}
+		if !s.less(c, i) {
+			break
+		}
+		s[i], s[c] = s[c], s[i]
+		i = c
+	}
+	*h = s
+	return top
+}
+
+type spmScratch struct {
+	syms []spmSymbol
+	heap spmHeap
+}
+
+var spmScratchPool = sync.Pool{New: func() any { return new(spmScratch) }}
+
+const spaceMarker = "\u2581"
 
 // spmEncode runs llama.cpp's SentencePiece-style tokenizer on text (spaces
 // already escaped to U+2581): start from characters and repeatedly merge the
 // adjacent pair whose concatenation is the highest-scoring token (leftmost
 // first on ties); characters that end up in no token become byte tokens.
+//
+// When no token has a U+2581 right after another character (t.spmSplit),
+// no merge can cross the start of a run of U+2581, so the text is processed
+// segment by segment (with the same result) and segments are cached.
 func (t *Tokenizer) spmEncode(out []int32, text []byte) []int32 {
 	if len(text) == 0 {
 		return out
 	}
-	syms := make([]spmSymbol, 0, len(text))
+	if !t.spmSplit {
+		return t.spmSegment(out, text)
+	}
+	segStart := 0
+	prevMarker := false
+	for off := 0; off < len(text); {
+		n := min(utf8Len(text[off]), len(text)-off)
+		marker := n == 3 && text[off] == 0xe2 && text[off+1] == 0x96 && text[off+2] == 0x81
+		if marker && !prevMarker && off > segStart {
+			out = t.spmCached(out, text[segStart:off])
+			segStart = off
+		}
+		prevMarker = marker
+		off += n
+	}
+	return t.spmCached(out, text[segStart:])
+}
+
+func (t *Tokenizer) spmCached(out []int32, seg []byte) []int32 {
+	if len(seg) > 64 {
+		return t.spmSegment(out, seg)
+	}
+	if ids, ok := t.cache.getBytes(seg); ok {
+		return append(out, ids...)
+	}
+	start := len(out)
+	out = t.spmSegment(out, seg)
+	t.cache.put(string(seg), append([]int32(nil), out[start:]...))
+	return out
+}
+
+func (t *Tokenizer) spmSegment(out []int32, text []byte) []int32 {
+	sc := spmScratchPool.Get().(*spmScratch)
+	defer spmScratchPool.Put(sc)
+	syms := sc.syms[:0]
 	for off := 0; off < len(text); {
 		n := min(utf8Len(text[off]), len(text)-off)
 		idx := int32(len(syms))
@@ -64,7 +146,7 @@ func (t *Tokenizer) spmEncode(out []int32, text []byte) []int32 {
 		syms = append(syms, spmSymbol{prev: idx - 1, next: next, start: int32(off), n: int32(n)})
 		off += n
 	}
-	q := make(spmQueue, 0, len(syms))
+	q := sc.heap[:0]
 	tryAdd := func(l, r int32) {
 		if l < 0 || r < 0 {
 			return
@@ -74,13 +156,13 @@ func (t *Tokenizer) spmEncode(out []int32, text []byte) []int32 {
 		if !ok {
 			return
 		}
-		heap.Push(&q, spmBigram{left: l, right: r, score: t.scores[id], size: int32(len(s))})
+		q.push(spmBigram{left: l, right: r, score: t.scores[id], size: int32(len(s))})
 	}
 	for i := 1; i < len(syms); i++ {
 		tryAdd(int32(i-1), int32(i))
 	}
-	for q.Len() > 0 {
-		bg := heap.Pop(&q).(spmBigram)
+	for len(q) > 0 {
+		bg := q.pop()
 		ls, rs := &syms[bg.left], &syms[bg.right]
 		if ls.n == 0 || rs.n == 0 || ls.n+rs.n != bg.size {
 			continue
@@ -106,5 +188,25 @@ func (t *Tokenizer) spmEncode(out []int32, text []byte) []int32 {
 			}
 		}
 	}
+	sc.syms = syms
+	sc.heap = q
 	return out
+}
+
+// spmSplittable reports whether no token contains U+2581 right after a
+// character other than U+2581.
+func spmSplittable(tokens []string) bool {
+	for _, s := range tokens {
+		for i := 1; i < len(s); i++ {
+			k := strings.Index(s[i:], spaceMarker)
+			if k < 0 {
+				break
+			}
+			i += k
+			if !strings.HasSuffix(s[:i], spaceMarker) {
+				return false
+			}
+		}
+	}
+	return true
 }

@@ -169,6 +169,8 @@ type Tokenizer struct {
 	pieces      [][]byte // token_to_piece(special=false)
 	byteTok     [256]int32
 
+	spmSplit bool // no token has U+2581 right after another character
+
 	bpe *bpeModel
 	pt  *preTokenizer
 
@@ -260,6 +262,7 @@ func New(v *Vocab) (*Tokenizer, error) {
 		for b := 0; b < 256; b++ {
 			t.byteTok[b] = t.spmByteToken(byte(b))
 		}
+		t.spmSplit = spmSplittable(t.tokens)
 	}
 
 	// special tokens cache: control, user-defined and unknown, longest first
