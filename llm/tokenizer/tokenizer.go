@@ -316,15 +316,14 @@ func (t *Tokenizer) detectSpecials() {
 		if *dst != None {
 			return
 		}
-		best := None
+		// llama.cpp takes whichever its hash map yields first; the first
+		// text of the list that exists is the deterministic choice here.
 		for _, s := range texts {
-			if id, ok := t.toID[s]; ok && (best == None || id < best) {
-				best = id
+			if id, ok := t.toID[s]; ok {
+				*dst = id
+				mark(id)
+				return
 			}
-		}
-		if best != None {
-			*dst = best
-			mark(best)
 		}
 	}
 	s := &t.special
@@ -637,6 +636,9 @@ func (t *Tokenizer) DecodeWith(ids []int32, opts DecodeOptions) string {
 	}
 	var out []byte
 	for _, id := range ids {
+		if !t.valid(id) {
+			continue // ignored
+		}
 		var p []byte
 		if opts.Special {
 			p = t.PieceSpecial(id)
@@ -646,11 +648,7 @@ func (t *Tokenizer) DecodeWith(ids []int32, opts DecodeOptions) string {
 		if removeSpace && len(p) > 0 && p[0] == ' ' {
 			p = p[1:]
 		}
-		// llama.cpp stops stripping after the first token that yields a piece
-		// call; control tokens skipped without special yield none.
-		if t.valid(id) && (opts.Special || t.attrs[id]&(AttrControl|AttrUnknown) == 0) {
-			removeSpace = false
-		}
+		removeSpace = false // only the first token (llama.cpp)
 		out = append(out, p...)
 	}
 	if opts.CleanSpaces && t.cleanSpaces {
