@@ -101,6 +101,9 @@ func (t *Template) RenderContext(ctx context.Context, in Input) (out string, err
 	if err := t.tpl.Execute(w, data); err != nil {
 		return "", fmt.Errorf("chat: render: %w", trimSourceFromError(err, t.source))
 	}
+	if g.raised != nil { // raised inside something that swallowed the error
+		return "", fmt.Errorf("chat: render: %w", g.raised)
+	}
 	return w.b.String(), nil
 }
 
