@@ -174,7 +174,7 @@ type Tokenizer struct {
 	bpe *bpeModel
 	pt  *preTokenizer
 
-	cache wordCache
+	cache *wordCache
 }
 
 // New builds a tokenizer from a vocabulary.
@@ -279,7 +279,7 @@ func New(v *Vocab) (*Tokenizer, error) {
 	for id := range t.tokens {
 		t.pieces[id] = t.buildPiece(int32(id))
 	}
-	t.cache.init()
+	t.cache = newWordCache()
 	return t, nil
 }
 
@@ -717,7 +717,7 @@ type wordCache struct {
 
 const wordCacheMax = 1 << 16
 
-func (c *wordCache) init() { c.m = make(map[string][]int32, 1024) }
+func newWordCache() *wordCache { return &wordCache{m: make(map[string][]int32, 1024)} }
 
 func (c *wordCache) get(w string) ([]int32, bool) {
 	c.mu.RLock()

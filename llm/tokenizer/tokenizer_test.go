@@ -185,8 +185,7 @@ func TestSPMSegmentation(t *testing.T) {
 	}
 	whole := *tok
 	whole.spmSplit = false
-	whole.cache = wordCache{}
-	whole.cache.init()
+	whole.cache = newWordCache()
 	texts := refTexts(t)
 	texts = append(texts, benchText()[:20000])
 	for _, s := range texts {
