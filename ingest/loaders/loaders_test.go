@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/docent-dev/docent/ingest/loaders/internal/testdocs"
@@ -405,5 +406,34 @@ func TestJSONShapes(t *testing.T) {
 	doc = load(t, "b.json", []byte(`{"tags": ["x", "y"], "n": {"deep": {"k": true}}}`))
 	if len(doc.Blocks) != 2 || doc.Blocks[0].Text != "tags[0]: x\ntags[1]: y" || doc.Blocks[1].Text != "n.deep.k: true" {
 		t.Errorf("%#v", doc.Blocks)
+	}
+}
+
+func TestPDFCancelAndTimeout(t *testing.T) {
+	var pages []testdocs.PDFPage
+	for i := 0; i < 400; i++ {
+		pages = append(pages, testdocs.PDFPage{strings.Repeat("Some words on a line. ", 4)})
+	}
+	big := testdocs.PDF("", pages)
+	if _, err := WarmPDF(); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Millisecond)
+	defer cancel()
+	time.Sleep(2 * time.Millisecond)
+	if _, err := Load(ctx, "big.pdf", big, DefaultLimits()); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("err = %v", err)
+	}
+	old := PDFTimeout
+	PDFTimeout = time.Nanosecond
+	_, err := Load(context.Background(), "big.pdf", big, DefaultLimits())
+	PDFTimeout = old
+	if !errors.Is(err, ErrCorrupt) {
+		t.Fatalf("err = %v", err)
+	}
+	// The engine still works afterwards.
+	doc, err := Load(context.Background(), "sample.pdf", readFixture(t, "sample.pdf"), DefaultLimits())
+	if err != nil || doc.Pages != 3 {
+		t.Fatalf("after kill: %v", err)
 	}
 }

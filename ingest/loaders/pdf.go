@@ -35,6 +35,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -47,6 +48,10 @@ import (
 	"github.com/tetratelabs/wazero/api"
 	"github.com/tetratelabs/wazero/experimental"
 )
+
+// PDFTimeout bounds the time spent on one PDF; a document that takes longer
+// fails with ErrCorrupt (the engine is interrupted, not left running).
+var PDFTimeout = 2 * time.Minute
 
 // pdfMemoryLimitPages caps the wasm linear memory (64 KiB pages): 2 GiB.
 const pdfMemoryLimitPages = 32768
@@ -75,7 +80,8 @@ func getPDFPool() (pdfium.Pool, error) {
 	start := time.Now()
 	rc := wazero.NewRuntimeConfig().
 		WithCoreFeatures(api.CoreFeaturesV2 | experimental.CoreFeaturesExceptionHandling).
-		WithMemoryLimitPages(pdfMemoryLimitPages)
+		WithMemoryLimitPages(pdfMemoryLimitPages).
+		WithCloseOnContextDone(true) // lets Kill interrupt a running call
 	if cc := pdfCompilationCache(); cc != nil {
 		rc = rc.WithCompilationCache(cc)
 	}
@@ -132,10 +138,36 @@ func loadPDF(ctx context.Context, data []byte, lim Limits) (doc *Document, err e
 	if err != nil {
 		return nil, fmt.Errorf("pdf engine busy: %w", err)
 	}
+	// A watchdog kills the instance (interrupting PDFium mid-call) when ctx
+	// ends or the document takes longer than PDFTimeout.
+	var killed atomic.Bool
+	stop := make(chan struct{})
+	watchdog := time.NewTimer(PDFTimeout)
+	go func() {
+		defer watchdog.Stop()
+		select {
+		case <-stop:
+			return
+		case <-ctx.Done():
+		case <-watchdog.C:
+		}
+		killed.Store(true)
+		_ = inst.Kill()
+	}()
 	defer func() {
+		close(stop)
 		// A trap inside the module surfaces as a panic in the bindings.
 		if r := recover(); r != nil {
 			doc, err = nil, fmt.Errorf("pdf: engine failed on this file: %v: %w", r, ErrCorrupt)
+		}
+		if killed.Load() {
+			doc = nil
+			if ctx.Err() != nil {
+				err = ctx.Err()
+			} else {
+				err = fmt.Errorf("pdf: extraction took longer than %v: %w", PDFTimeout, ErrCorrupt)
+			}
+			return
 		}
 		_ = inst.Close()
 	}()
