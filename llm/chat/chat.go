@@ -4,12 +4,34 @@
 //
 // Templates run on github.com/nikolalohinski/gonja/v2, configured like
 // transformers' sandboxed Jinja2 environment (trim_blocks, lstrip_blocks,
-// loop controls) and extended with what chat templates expect: tojson with
-// Python's separators and non-ASCII kept, raise_exception, strftime_now,
-// Python string and dict methods with Python's semantics. Templates are
-// untrusted input: file access (include, import, extends) is disabled,
-// recursion, range sizes, output size and render time are bounded, and
-// panics inside the Jinja library are turned into errors.
+// loop controls) and extended where chat templates need Python behaviour:
+//
+//   - tojson is transformers' json.dumps(ensure_ascii=False) with Python's
+//     separators, float repr, dict order kept, and indent / separators /
+//     sort_keys / ensure_ascii;
+//   - raise_exception(msg) (a *RaiseError), strftime_now(fmt) (C strftime
+//     on an injectable clock), namespace(), range() bounded like the
+//     sandbox;
+//   - str.strip/lstrip/rstrip/split/rsplit/startswith/endswith/replace/join
+//     and dict.items/keys/values/get, items, dictsort, join, trim, replace
+//     and subscripts with Python's semantics (whitespace defaults, tuples,
+//     negative indexes, insertion order);
+//   - a source pre-pass fixes lstrip_blocks (gonja strips before block tags
+//     that are not first on their line) and rewrites "A if B else C" inside
+//     brackets and call arguments, which gonja cannot parse, to an
+//     equivalent expression;
+//   - +, *, ** and ~ follow Python (str + int is an error; int ** int is an
+//     int).
+//
+// Templates are untrusted input: include/import/extends are disabled,
+// recursive loops refused, macro nesting, range sizes, string sizes,
+// output size and render time are bounded, namespace cycles are refused,
+// source nesting is limited (Go cannot recover from stack or memory
+// exhaustion), and panics inside the Jinja library become errors.
+//
+// Known differences from Jinja2: gonja has one nil for None and undefined,
+// so None prints as empty and "x is defined" is false for x = None;
+// loop.depth counts nested loops; an empty dict is truthy.
 package chat
 
 import (

@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
-	"unicode/utf8"
 
 	"github.com/nikolalohinski/gonja/v2/exec"
 )
@@ -579,12 +578,4 @@ func repeat(v *exec.Value, n int) (*exec.Value, error) {
 		out = append(out, items...)
 	}
 	return exec.AsValue(out), nil
-}
-
-// validUTF8 replaces invalid bytes so output is always valid UTF-8.
-func validUTF8(s string) string {
-	if utf8.ValidString(s) {
-		return s
-	}
-	return strings.ToValidUTF8(s, "\uFFFD")
 }

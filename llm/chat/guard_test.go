@@ -111,7 +111,7 @@ func TestRenderCancelled(t *testing.T) {
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("got %v, want deadline exceeded", err)
 	}
-	if d := time.Since(start); d > 2*time.Second {
+	if d := time.Since(start); d > 5*time.Second { // granularity: one inner loop of up to maxRange items
 		t.Errorf("cancel took %s", d)
 	}
 }

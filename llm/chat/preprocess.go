@@ -272,9 +272,8 @@ func rewriteConditional(elem string) string {
 	toks := lexExpr(elem)
 	prefix := ""
 	// keyword argument: name = value (but not name == value)
-	if w, k := firstNonSpace(toks, 0); w >= 0 && toks[w].kind == 'w' {
-		if e, _ := firstNonSpace(toks, w+1); e >= 0 && toks[e].kind == '=' && (e+1 >= len(toks) || toks[e+1].kind != '=') {
-			_ = k
+	if w := firstNonSpace(toks, 0); w >= 0 && toks[w].kind == 'w' {
+		if e := firstNonSpace(toks, w+1); e >= 0 && toks[e].kind == '=' && (e+1 >= len(toks) || toks[e+1].kind != '=') {
 			var p strings.Builder
 			for _, t := range toks[:e+1] {
 				p.WriteString(t.text)
@@ -327,11 +326,11 @@ func rewriteConditional(elem string) string {
 	return prefix + "((" + cond + ") and [(" + a + ")] or [(" + alt + ")])[0]"
 }
 
-func firstNonSpace(toks []exprTok, from int) (int, int) {
+func firstNonSpace(toks []exprTok, from int) int {
 	for k := from; k < len(toks); k++ {
 		if toks[k].kind != ' ' {
-			return k, 0
+			return k
 		}
 	}
-	return -1, 0
+	return -1
 }
