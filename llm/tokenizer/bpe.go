@@ -24,27 +24,32 @@ type bpeMerge struct {
 	result int32
 }
 
-func newBPEModel(tokens []string, merges []string) *bpeModel {
+func newBPEModel(tokens []string, toID map[string]int32, merges []string) *bpeModel {
 	m := &bpeModel{
 		nTok:   int32(len(tokens)),
-		symID:  make(map[string]int32, len(tokens)),
+		symID:  make(map[string]int32, len(tokens)+len(tokens)/8),
 		merges: make(map[uint64]bpeMerge, len(merges)),
 	}
-	encToID := make(map[string]int32, len(tokens))
+	var buf []byte
 	for i, s := range tokens {
-		encToID[s] = int32(i)
-		if raw, ok := bytesFromByteLevel(s); ok && len(raw) > 0 {
-			m.symID[string(raw)] = int32(i)
+		var ok bool
+		buf, ok = appendFromByteLevel(buf[:0], s)
+		if ok && len(buf) > 0 {
+			if len(buf) == len(s) {
+				m.symID[s] = int32(i) // ASCII: same bytes, no copy
+			} else {
+				m.symID[string(buf)] = int32(i)
+			}
 		}
 	}
 	next := m.nTok
-	sym := func(raw string) int32 {
-		if id, ok := m.symID[raw]; ok {
+	sym := func(raw []byte) int32 {
+		if id, ok := m.symID[string(raw)]; ok {
 			return id
 		}
 		id := next
 		next++
-		m.symID[raw] = id
+		m.symID[string(raw)] = id
 		return id
 	}
 	for i, w := range merges {
@@ -56,18 +61,19 @@ func newBPEModel(tokens []string, merges []string) *bpeModel {
 			continue
 		}
 		k++
-		l, okl := bytesFromByteLevel(w[:k])
-		r, okr := bytesFromByteLevel(w[k+1:])
-		if !okl || !okr || len(l) == 0 || len(r) == 0 {
+		var okl, okr bool
+		buf, okl = appendFromByteLevel(buf[:0], w[:k])
+		nl := len(buf)
+		buf, okr = appendFromByteLevel(buf, w[k+1:])
+		if !okl || !okr || nl == 0 || len(buf) == nl {
 			continue
 		}
-		li, ri := sym(string(l)), sym(string(r))
+		li, ri := sym(buf[:nl]), sym(buf[nl:])
 		key := uint64(uint32(li))<<32 | uint64(uint32(ri))
 		if _, dup := m.merges[key]; dup {
 			continue
 		}
-		res := sym(string(l) + string(r))
-		m.merges[key] = bpeMerge{rank: int32(i), result: res}
+		m.merges[key] = bpeMerge{rank: int32(i), result: sym(buf)}
 	}
 	for b := 0; b < 256; b++ {
 		if id, ok := m.symID[string([]byte{byte(b)})]; ok {
@@ -77,7 +83,7 @@ func newBPEModel(tokens []string, merges []string) *bpeModel {
 		}
 		enc := string(byteToRune[b])
 		for j := 0; j < len(enc); j++ {
-			if id, ok := encToID[enc[j:j+1]]; ok {
+			if id, ok := toID[enc[j:j+1]]; ok {
 				m.fallback[b] = append(m.fallback[b], id)
 			}
 		}

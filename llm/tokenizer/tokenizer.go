@@ -166,7 +166,8 @@ type Tokenizer struct {
 	maxTokenLen int
 	specials    []int32 // control/user-defined/unknown tokens, longest text first
 	eog         map[int32]bool
-	pieces      [][]byte // token_to_piece(special=false)
+	pieceBuf    []byte   // token_to_piece(special=false) of every token, concatenated
+	pieceOff    []uint32 // token i's piece is pieceBuf[pieceOff[i]:pieceOff[i+1]]
 	byteTok     [256]int32
 
 	spmSplit bool // no token has U+2581 right after another character
@@ -257,7 +258,7 @@ func New(v *Vocab) (*Tokenizer, error) {
 			return nil, err
 		}
 		t.pt = pt
-		t.bpe = newBPEModel(t.tokens, v.Merges)
+		t.bpe = newBPEModel(t.tokens, t.toID, v.Merges)
 	case KindSPM:
 		for b := 0; b < 256; b++ {
 			t.byteTok[b] = t.spmByteToken(byte(b))
@@ -275,9 +276,10 @@ func New(v *Vocab) (*Tokenizer, error) {
 		return len(t.tokens[t.specials[a]]) > len(t.tokens[t.specials[b]])
 	})
 
-	t.pieces = make([][]byte, n)
+	t.pieceOff = make([]uint32, n+1)
 	for id := range t.tokens {
-		t.pieces[id] = t.buildPiece(int32(id))
+		t.pieceBuf = t.appendPiece(t.pieceBuf, int32(id))
+		t.pieceOff[id+1] = uint32(len(t.pieceBuf))
 	}
 	t.cache = newWordCache()
 	return t, nil
@@ -549,7 +551,11 @@ func (t *Tokenizer) Piece(id int32) []byte {
 	if !t.valid(id) {
 		return nil
 	}
-	return t.pieces[id]
+	return t.piece(id)
+}
+
+func (t *Tokenizer) piece(id int32) []byte {
+	return t.pieceBuf[t.pieceOff[id]:t.pieceOff[id+1]:t.pieceOff[id+1]]
 }
 
 // PieceSpecial is Piece, except that control and unknown tokens give their
@@ -561,37 +567,50 @@ func (t *Tokenizer) PieceSpecial(id int32) []byte {
 	if t.attrs[id]&(AttrControl|AttrUnknown) != 0 {
 		return []byte(t.tokens[id])
 	}
-	return t.pieces[id]
+	return t.piece(id)
 }
 
-func (t *Tokenizer) buildPiece(id int32) []byte {
+func (t *Tokenizer) appendPiece(dst []byte, id int32) []byte {
 	a := t.attrs[id]
 	text := t.tokens[id]
 	if a&(AttrControl|AttrUnknown) != 0 {
-		return nil
+		return dst
 	}
 	if a&AttrUserDefined != 0 {
-		return []byte(text)
+		return append(dst, text...)
 	}
 	switch t.kind {
 	case KindSPM, KindWPM:
 		if a&AttrNormal != 0 {
-			return []byte(strings.ReplaceAll(text, "\u2581", " "))
+			return appendUnescaped(dst, text)
 		}
 		if a&AttrByte != 0 {
 			if b, ok := parseByteToken(text); ok {
-				return []byte{b}
+				return append(dst, b)
 			}
 		}
 	case KindBPE:
 		if a&AttrNormal != 0 {
-			if b, ok := bytesFromByteLevel(text); ok {
-				return b
+			if out, ok := appendFromByteLevel(dst, text); ok {
+				return out
 			}
-			return []byte(text)
+			return append(dst, text...) // overwrites the partial bytes
 		}
 	}
-	return nil
+	return dst
+}
+
+// appendUnescaped appends s with U+2581 replaced by spaces.
+func appendUnescaped(dst []byte, s string) []byte {
+	for {
+		i := strings.Index(s, spaceMarker)
+		if i < 0 {
+			return append(dst, s...)
+		}
+		dst = append(dst, s[:i]...)
+		dst = append(dst, ' ')
+		s = s[i+len(spaceMarker):]
+	}
 }
 
 // parseByteToken parses "<0xXX>".

@@ -231,10 +231,13 @@ func nfdFirstRune(r rune) rune {
 // others to U+0100 onwards in byte order.
 var (
 	byteToRune [256]rune
-	runeToByte = map[rune]byte{}
+	runeToByte [0x144]int16 // -1: not a byte-level symbol
 )
 
 func init() {
+	for i := range runeToByte {
+		runeToByte[i] = -1
+	}
 	n := rune(0)
 	for b := 0; b < 256; b++ {
 		if (b >= 0x21 && b <= 0x7e) || (b >= 0xa1 && b <= 0xac) || (b >= 0xae && b <= 0xff) {
@@ -243,20 +246,34 @@ func init() {
 			byteToRune[b] = 256 + n
 			n++
 		}
-		runeToByte[byteToRune[b]] = byte(b)
+		runeToByte[byteToRune[b]] = int16(b)
 	}
 }
 
 // bytesFromByteLevel decodes a byte-level BPE token text to raw bytes. ok is
 // false when the text has a character outside the 256-symbol alphabet.
 func bytesFromByteLevel(s string) ([]byte, bool) {
-	out := make([]byte, 0, len(s))
-	for _, r := range s {
-		b, ok := runeToByte[r]
-		if !ok {
-			return nil, false
+	return appendFromByteLevel(make([]byte, 0, len(s)), s)
+}
+
+// appendFromByteLevel appends the raw bytes of a byte-level BPE text to dst.
+func appendFromByteLevel(dst []byte, s string) ([]byte, bool) {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < 0x80 {
+			if runeToByte[c] < 0 {
+				return dst, false
+			}
+			dst = append(dst, c)
+			i++
+			continue
 		}
-		out = append(out, b)
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r >= rune(len(runeToByte)) || runeToByte[r] < 0 {
+			return dst, false
+		}
+		dst = append(dst, byte(runeToByte[r]))
+		i += n
 	}
-	return out, true
+	return dst, true
 }
