@@ -323,3 +323,37 @@ func TestRandomBytes(t *testing.T) {
 		}
 	}
 }
+
+func TestStream(t *testing.T) {
+	for _, name := range []string{"llama-spm", "gpt-2"} {
+		tok, _ := loadVocab(t, name)
+		text := "naïve 日本語 👍🏽 <s> end"
+		ids := tok.Encode(text, EncodeOptions{})
+		s := tok.NewStream()
+		var got strings.Builder
+		for _, id := range ids {
+			part := s.Add(id)
+			if !utf8.ValidString(part) {
+				t.Errorf("%s: stream emitted invalid UTF-8 %q", name, part)
+			}
+			got.WriteString(part)
+		}
+		got.WriteString(s.Flush())
+		want := tok.Decode(ids)
+		if tok.Kind() == KindSPM {
+			want = " " + want // the stream keeps the space prefix
+		}
+		if got.String() != want {
+			t.Errorf("%s: stream %q, decode %q", name, got.String(), want)
+		}
+	}
+	if n := completePrefix([]byte("a\xe6\x97")); n != 1 {
+		t.Errorf("completePrefix incomplete = %d", n)
+	}
+	if n := completePrefix([]byte("a\xe6(")); n != 3 {
+		t.Errorf("completePrefix invalid = %d", n)
+	}
+	if n := completePrefix([]byte("\xf0\x9f\x91")); n != 0 {
+		t.Errorf("completePrefix 4-byte = %d", n)
+	}
+}
