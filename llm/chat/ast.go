@@ -54,6 +54,10 @@ func (w *rewriter) walk(v reflect.Value, depth int) {
 		}
 		w.seen[v.Pointer()] = true
 		w.walk(v.Elem(), depth+1)
+		if o, ok := v.Interface().(*nodes.Output); ok {
+			o.Expression = strExpression(o.Expression)
+			o.Alternative = strExpression(o.Alternative)
+		}
 	case reflect.Interface:
 		if v.IsNil() {
 			return
@@ -143,4 +147,15 @@ func setAttributeTarget(c *ctrl.SetControlStructure) (target *nodes.GetAttribute
 	f = reflect.NewAt(f.Type(), unsafe.Pointer(f.UnsafeAddr())).Elem()
 	ga, _ := f.Interface().(*nodes.GetAttribute)
 	return ga
+}
+
+// strExpression wraps what an output tag prints in strFilter.
+func strExpression(e nodes.Expression) nodes.Expression {
+	if e == nil {
+		return nil
+	}
+	return &nodes.FilteredExpression{
+		Expression: e,
+		Filters:    []*nodes.FilterCall{{Token: e.Position(), Name: strFilter}},
+	}
 }

@@ -58,6 +58,8 @@ func filterSet() *exec.FilterSet {
 		"trim":        filterTrim,
 		"replace":     filterReplace,
 		"join":        filterJoin,
+		"string":      filterString,
+		strFilter:     filterStr,
 		binopFilter:   filterBinop,
 		getitemFilter: filterGetItem,
 	}

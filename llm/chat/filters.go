@@ -75,6 +75,9 @@ func filterToJSON(_ *exec.Evaluator, in *exec.Value, params *exec.VarArgs) *exec
 	if err := e.encode(in, 0); err != nil {
 		return exec.AsValue(fmt.Errorf("tojson: %w", err))
 	}
+	if e.b.Len() > MaxOutputSize {
+		return exec.AsValue(fmt.Errorf("tojson: %w", errValueTooLarge))
+	}
 	return exec.AsSafeValue(e.b.String())
 }
 
@@ -330,6 +333,10 @@ func pyStr(v *exec.Value) string {
 		return pyFloatRepr(v.Float())
 	case v.IsInteger():
 		return strconv.Itoa(v.Integer())
+	case v.IsList() || v.IsDict():
+		if s, err := pyStrErr(v); err == nil {
+			return s
+		}
 	}
 	return v.String()
 }

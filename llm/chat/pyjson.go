@@ -37,6 +37,9 @@ func (e *pyJSON) newline(level int) {
 }
 
 func (e *pyJSON) writeString(s string) {
+	if e.b.Len()+len(s) > MaxOutputSize {
+		return // encode reports the size at its next step
+	}
 	if e.ascii {
 		writeASCIIString(&e.b, s)
 		return
@@ -218,6 +221,16 @@ func writePyString(b *strings.Builder, s string) {
 	const hex = "0123456789abcdef"
 	b.WriteByte('"')
 	for i := 0; i < len(s); {
+		// Copy a run of bytes that need no escaping in one go.
+		j := i
+		for j < len(s) && s[j] >= 0x20 && s[j] != '"' && s[j] != '\\' && s[j] < utf8.RuneSelf {
+			j++
+		}
+		if j > i {
+			b.WriteString(s[i:j])
+			i = j
+			continue
+		}
 		c := s[i]
 		if c < utf8.RuneSelf {
 			switch c {
