@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"strings"
+	"unicode/utf8"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -23,7 +25,14 @@ func loadHTML(ctx context.Context, data []byte, lim Limits) (*Document, error) {
 	if err != nil {
 		return nil, fmt.Errorf("html charset: %w", ErrCorrupt)
 	}
-	root, err := html.Parse(r)
+	decoded, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("html decode: %v: %w", err, ErrCorrupt)
+	}
+	if !utf8.Valid(decoded) {
+		decoded = bytes.ToValidUTF8(decoded, []byte("\uFFFD"))
+	}
+	root, err := html.Parse(bytes.NewReader(decoded))
 	if err != nil {
 		return nil, fmt.Errorf("html parse: %v: %w", err, ErrCorrupt)
 	}

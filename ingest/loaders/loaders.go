@@ -82,10 +82,11 @@ func (d *Document) Text() string {
 	return sb.String()
 }
 
-// Limits bound the resources one input may use.
+// Limits bound the resources one input may use. Zero (or negative) fields
+// take the default. Exceeding any of them is ErrTooLarge.
 type Limits struct {
 	MaxBytes             int64 // size of the input itself
-	MaxDecompressedBytes int64 // total bytes inflated from an archive (docx)
+	MaxDecompressedBytes int64 // bytes inflated from a docx archive; also caps the text extracted from a pdf
 	MaxPages             int   // pages of a paged document (pdf)
 }
 
