@@ -56,6 +56,9 @@ func ParseHostPatterns(list []string) (HostPatterns, error) {
 		} else if strings.HasPrefix(s, "[") && strings.HasSuffix(s, "]") {
 			p.host = s[1 : len(s)-1]
 		}
+		if p.host != "*" && strings.TrimSuffix(p.host, ".") == "*" {
+			return nil, fmt.Errorf("allow pattern %q: '*' may only be the whole pattern or a leading '*.'", raw)
+		}
 		p.host = strings.TrimSuffix(p.host, ".")
 		rest := strings.TrimPrefix(p.host, "*.")
 		if p.host != "*" && (rest == "" || strings.Contains(rest, "*")) {

@@ -33,8 +33,18 @@ func HTMLText(r io.Reader) (title, text string, err error) {
 			}
 			return
 		case html.ElementNode:
-			if n.DataAtom == atom.Title && title == "" {
-				title = strings.Join(strings.Fields(nodeText(n)), " ")
+			if n.DataAtom == atom.Title {
+				if title == "" {
+					title = strings.Join(strings.Fields(nodeText(n)), " ")
+				}
+				return
+			}
+			if n.DataAtom == atom.Head { // only the title is visible
+				for c := n.FirstChild; c != nil; c = c.NextSibling {
+					if c.Type == html.ElementNode && c.DataAtom == atom.Title {
+						walk(c, pre, depth+1)
+					}
+				}
 				return
 			}
 			if skipElement(n) {
@@ -76,7 +86,7 @@ func nodeText(n *html.Node) string {
 func skipElement(n *html.Node) bool {
 	switch n.DataAtom {
 	case atom.Script, atom.Style, atom.Noscript, atom.Template, atom.Svg, atom.Math, atom.Iframe,
-		atom.Object, atom.Embed, atom.Canvas, atom.Head, atom.Select, atom.Button, atom.Audio, atom.Video:
+		atom.Object, atom.Embed, atom.Canvas, atom.Select, atom.Button, atom.Audio, atom.Video:
 		return true
 	}
 	for _, a := range n.Attr {

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"regexp"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -151,9 +152,28 @@ func (r *Registry) validate(e *entry, name string, args json.RawMessage) (json.R
 		return nil, &ArgumentError{Tool: name, Message: "arguments must be a JSON object"}
 	}
 	if err := e.schema.Validate(inst); err != nil {
-		return nil, &ArgumentError{Tool: name, Message: err.Error()}
+		return nil, &ArgumentError{Tool: name, Message: schemaMessage(err)}
 	}
 	return args, nil
+}
+
+// schemaMessage condenses the validator's multi-line report to one line:
+// "at '/msg': maxLength: got 12, want 10; at ”: missing property 'q'".
+func schemaMessage(err error) string {
+	lines := strings.Split(err.Error(), "\n")
+	var parts []string
+	for i, l := range lines {
+		l = strings.TrimSpace(l)
+		l = strings.TrimSpace(strings.TrimPrefix(l, "- "))
+		if l == "" || i == 0 && strings.HasPrefix(l, "jsonschema validation failed") {
+			continue
+		}
+		parts = append(parts, l)
+	}
+	if len(parts) == 0 {
+		return err.Error()
+	}
+	return strings.Join(parts, "; ")
 }
 
 // Invoke validates args against the tool's schema, then calls the tool
