@@ -287,30 +287,21 @@ func dequantQ5_K(blk []byte, y []float32) {
 	qh := blk[16:48]
 	ql := blk[48:176]
 	is := 0
-	u1, u2 := byte(1), byte(2)
+	shift := uint(0) // bit of qh holding the fifth bit of the low half
 	for j := 0; j < QK_K; j += 64 {
 		sc, m := scaleMinK4(is, scales)
 		d1, m1 := d*float32(sc), dmin*float32(m)
 		sc, m = scaleMinK4(is+1, scales)
 		d2, m2 := d*float32(sc), dmin*float32(m)
+		lo, hi := y[j:j+32:j+32], y[j+32:j+64:j+64]
 		for l := 0; l < 32; l++ {
-			h := byte(0)
-			if qh[l]&u1 != 0 {
-				h = 16
-			}
-			y[j+l] = d1*float32(ql[l]&0x0f+h) - m1
-		}
-		for l := 0; l < 32; l++ {
-			h := byte(0)
-			if qh[l]&u2 != 0 {
-				h = 16
-			}
-			y[j+32+l] = d2*float32(ql[l]>>4+h) - m2
+			h := qh[l] >> shift
+			lo[l] = d1*float32(ql[l]&0x0f|(h&1)<<4) - m1
+			hi[l] = d2*float32(ql[l]>>4|(h&2)<<3) - m2
 		}
 		ql = ql[32:]
 		is += 2
-		u1 <<= 2
-		u2 <<= 2
+		shift += 2
 	}
 }
 

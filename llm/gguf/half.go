@@ -2,8 +2,19 @@ package gguf
 
 import "math"
 
+// fp16Table holds FP16ToFP32 for every half value (256 KiB), filled once.
+var fp16Table = func() *[1 << 16]float32 {
+	var t [1 << 16]float32
+	for i := range t {
+		t[i] = fp16ToFP32Slow(uint16(i))
+	}
+	return &t
+}()
+
 // FP16ToFP32 converts IEEE 754 binary16 bits to float32 (exact).
-func FP16ToFP32(h uint16) float32 {
+func FP16ToFP32(h uint16) float32 { return fp16Table[h] }
+
+func fp16ToFP32Slow(h uint16) float32 {
 	sign := uint32(h>>15) << 31
 	exp := uint32(h>>10) & 0x1f
 	mant := uint32(h) & 0x3ff
