@@ -54,6 +54,13 @@ func (w *rewriter) walk(v reflect.Value, depth int) {
 		}
 		w.seen[v.Pointer()] = true
 		w.walk(v.Elem(), depth+1)
+		if c, ok := v.Interface().(*nodes.Call); ok && c.Parent == nil {
+			// gonja loses the receiver of a method called on a
+			// parenthesized expression: "(x|first).strip()".
+			if ga, ok := c.Func.(*nodes.GetAttribute); ok && ga.Attribute != "" && ga.Node != nil {
+				c.Parent = ga.Node
+			}
+		}
 		if o, ok := v.Interface().(*nodes.Output); ok {
 			o.Expression = strExpression(o.Expression)
 			o.Alternative = strExpression(o.Alternative)

@@ -66,19 +66,54 @@ func preprocess(src string) string {
 			} else {
 				n := closerLen(tag, "%}")
 				b = append(b, tag[:2]...)
-				b = append(b, rewriteConditionals(tag[2:len(tag)-n])...)
+				b = append(b, rewriteConditionals(joinContinuations(tag[2:len(tag)-n]))...)
 				b = append(b, tag[len(tag)-n:]...)
 			}
 		case '{':
 			n := closerLen(tag, "}}")
 			b = append(b, tag[:2]...)
-			b = append(b, rewriteConditionals(tag[2:len(tag)-n])...)
+			b = append(b, rewriteConditionals(joinContinuations(tag[2:len(tag)-n]))...)
 			b = append(b, tag[len(tag)-n:]...)
 		}
 		tagOnLine = true
 		i = end
 	}
 	return string(b)
+}
+
+// joinContinuations drops backslash-newline pairs inside string literals,
+// which Python (and so Jinja2) reads as line continuations.
+func joinContinuations(expr string) string {
+	if !strings.Contains(expr, "\\\n") && !strings.Contains(expr, "\\\r\n") {
+		return expr
+	}
+	out := make([]byte, 0, len(expr))
+	var quote byte
+	for i := 0; i < len(expr); i++ {
+		c := expr[i]
+		switch {
+		case quote == 0:
+			if c == '\'' || c == '"' {
+				quote = c
+			}
+		case c == '\\' && i+1 < len(expr):
+			if expr[i+1] == '\n' {
+				i++
+				continue
+			}
+			if expr[i+1] == '\r' && i+2 < len(expr) && expr[i+2] == '\n' {
+				i += 2
+				continue
+			}
+			out = append(out, c, expr[i+1])
+			i++
+			continue
+		case c == quote:
+			quote = 0
+		}
+		out = append(out, c)
+	}
+	return string(out)
 }
 
 func closerLen(tag, closer string) int {
