@@ -20,6 +20,7 @@ import (
 	"github.com/docent-dev/docent/agent"
 	"github.com/docent-dev/docent/ingest"
 	"github.com/docent-dev/docent/retrieval"
+	"github.com/docent-dev/docent/tools"
 )
 
 // Options configure the HTTP layer.
@@ -37,6 +38,7 @@ type Server struct {
 	Pipeline *ingest.Pipeline
 	Jobs     *ingest.Jobs
 	Agent    *agent.Agent
+	Tools    *tools.Registry // nil: no tools
 	Log      *slog.Logger
 	Opt      Options
 
@@ -99,6 +101,8 @@ func (s *Server) routes() http.Handler {
 	v1.DELETE("/documents/:id", s.deleteDocument)
 	v1.POST("/ask", s.ask)
 	v1.GET("/jobs/:id", s.getJob)
+	v1.GET("/tools", s.listTools)
+	v1.POST("/tools/:name/invoke", s.invokeTool)
 	return r
 }
 

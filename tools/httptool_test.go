@@ -17,7 +17,7 @@ import (
 
 type seenRequest struct {
 	Method, Path, RawPath, RawQuery, Auth, Key, CT string
-	Body                                          string
+	Body                                           string
 }
 
 func echoAPI(t *testing.T) (*httptest.Server, *[]seenRequest) {

@@ -41,11 +41,11 @@ func TestClassifyAddr(t *testing.T) {
 		"2001::1": AddrReserved, "100::1": AddrReserved, "::1.2.3.4": AddrReserved, "::ffff:0:7f00:1": AddrReserved,
 		"4000::1": AddrReserved,
 		// IPv4 embedded in NAT64 and 6to4
-		"64:ff9b::7f00:1":   AddrLoopback + " (embedded in an IPv6 address)",
+		"64:ff9b::7f00:1":    AddrLoopback + " (embedded in an IPv6 address)",
 		"64:ff9b::a9fe:a9fe": AddrMetadata + " (embedded in an IPv6 address)",
-		"2002:a00:1::":      AddrPrivate + " (embedded in an IPv6 address)",
-		"2002:7f00:1::1":    AddrLoopback + " (embedded in an IPv6 address)",
-		"64:ff9b:1::1":      AddrPrivate,
+		"2002:a00:1::":       AddrPrivate + " (embedded in an IPv6 address)",
+		"2002:7f00:1::1":     AddrLoopback + " (embedded in an IPv6 address)",
+		"64:ff9b:1::1":       AddrPrivate,
 	}
 	for s, want := range cases {
 		ip, err := netip.ParseAddr(s)
