@@ -3,6 +3,7 @@ package tokenizer
 import (
 	"compress/gzip"
 	"encoding/json"
+	"fmt"
 	"math/rand"
 	"os"
 	"strconv"
@@ -97,9 +98,17 @@ func refTexts(tb testing.TB) []string {
 	// random strings over a mixed alphabet, fixed seed
 	alphabet := []rune("aAzZ09 \t\n\r'.,!?-_$+<=>^~|`@#%&*()[]{}\"/\\:;" +
 		"éÀßſΩωЖжא١٣٥Ⅻⅻ²½中文字한국ㄱカタ\u0301\u0300\u00a0\u3000\u2009\u200b\u200d\ufeff\ue000€±–«»…。，！０Ａａ👍🏽🇺\U0001F600")
-	r := rand.New(rand.NewSource(1))
-	for i := 0; i < 120; i++ {
-		n := 1 + r.Intn(40)
+	// DOCENT_TOKENIZER_REFGEN_RANDOM=N,SEED,MAXLEN makes a larger differential
+	// set (with DOCENT_TOKENIZER_REFS pointing TestLlamaCppRefs at its result).
+	count, seed, maxLen := 120, int64(1), 40
+	if s := os.Getenv("DOCENT_TOKENIZER_REFGEN_RANDOM"); s != "" {
+		if _, err := fmt.Sscanf(s, "%d,%d,%d", &count, &seed, &maxLen); err != nil {
+			tb.Fatalf("DOCENT_TOKENIZER_REFGEN_RANDOM=%q: %v", s, err)
+		}
+	}
+	r := rand.New(rand.NewSource(seed))
+	for i := 0; i < count; i++ {
+		n := 1 + r.Intn(maxLen)
 		var b strings.Builder
 		for j := 0; j < n; j++ {
 			b.WriteRune(alphabet[r.Intn(len(alphabet))])
@@ -142,9 +151,13 @@ const refsPath = "../../testdata/vocab/refs.json.gz"
 // results (testdata/vocab/refs.json, made by gen-refs.mjs) on every
 // pre-tokenizer and on special-token parsing.
 func TestLlamaCppRefs(t *testing.T) {
-	f, err := os.Open(refsPath)
+	path := refsPath
+	if p := os.Getenv("DOCENT_TOKENIZER_REFS"); p != "" {
+		path = p
+	}
+	f, err := os.Open(path)
 	if err != nil {
-		t.Skipf("no %s: %v", refsPath, err)
+		t.Skipf("no %s: %v", path, err)
 	}
 	defer f.Close()
 	zr, err := gzip.NewReader(f)

@@ -3,11 +3,12 @@
 //
 //   DOCENT_TOKENIZER_REFGEN=/tmp/refgen go test ./llm/tokenizer -run TestWriteRefVariants
 //   mkdir /tmp/nlc && cd /tmp/nlc && npm init -y && npm install node-llama-cpp@3.21.1 --ignore-scripts
-//   cp $REPO/testdata/vocab/gen-refs.mjs . && node gen-refs.mjs /tmp/refgen | gzip -9 -n > $REPO/testdata/vocab/refs.json.gz
+//   cp $REPO/testdata/vocab/gen-refs.mjs . && node gen-refs.mjs /tmp/refgen $REPO/testdata/vocab/refs.json.gz
 //
 // To keep the file small, "=" stands for "same as plain" in special and for
 // "same as the input text" in detok.
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
+import { gzipSync } from "node:zlib";
 import { join } from "node:path";
 import { getLlama } from "node-llama-cpp";
 
@@ -30,5 +31,5 @@ for (const v of plan.variants) {
   out.variants.push({ ...v, plain, special, detok });
   await model.dispose();
 }
-process.stdout.write(JSON.stringify(out) + "\n");
+writeFileSync(process.argv[3], gzipSync(JSON.stringify(out) + "\n", { level: 9 }));
 process.exit(0);
