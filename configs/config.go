@@ -59,6 +59,31 @@ type Config struct {
 		Level  string `koanf:"level"`
 		Format string `koanf:"format"`
 	} `koanf:"log"`
+	Tools struct {
+		Timeout time.Duration `koanf:"timeout"`
+		HTTPGet struct {
+			Allow        []string      `koanf:"allow"`
+			MaxBytes     int64         `koanf:"max_bytes"`
+			Timeout      time.Duration `koanf:"timeout"`
+			MaxRedirects int           `koanf:"max_redirects"`
+		} `koanf:"http_get"`
+		HTTP []HTTPTool `koanf:"http"`
+	} `koanf:"tools"`
+}
+
+// HTTPTool declares an HTTP tool (tools.http in the config). Parameters
+// and Body may be YAML maps or JSON text.
+type HTTPTool struct {
+	Name         string            `koanf:"name"`
+	Description  string            `koanf:"description"`
+	Parameters   any               `koanf:"parameters"`
+	Method       string            `koanf:"method"`
+	URL          string            `koanf:"url"`
+	Body         any               `koanf:"body"`
+	Headers      map[string]string `koanf:"headers"`
+	Timeout      time.Duration     `koanf:"timeout"`
+	MaxBytes     int64             `koanf:"max_bytes"`
+	AllowPrivate bool              `koanf:"allow_private"`
 }
 
 // Load builds the configuration: defaults, then the file at path (if not
@@ -91,7 +116,7 @@ func Load(path string, overrides map[string]any) (*Config, error) {
 			}
 			return "", nil
 		}
-		if key == "server.api_keys" {
+		if key == "server.api_keys" || key == "tools.http_get.allow" {
 			return key, strings.Split(value, ",")
 		}
 		return key, value
