@@ -175,6 +175,22 @@ func TestGeneratedBPEVocabIsConsistent(t *testing.T) {
 	if len(toks) != 30522 || toks[100] != "[UNK]" || toks[101] != "[CLS]" || toks[102] != "[SEP]" {
 		t.Errorf("bert vocab: %d tokens, %q %q %q", len(toks), toks[100], toks[101], toks[102])
 	}
+	// llama.cpp's WordPiece layout: word starts carry U+2581, continuations are bare.
+	has := map[string]bool{}
+	for _, s := range toks {
+		has[s] = true
+	}
+	for _, s := range []string{"\u2581the", "\u2581a", "e", "ll", ","} {
+		if !has[s] {
+			t.Errorf("bert vocab lacks %q", s)
+		}
+	}
+	for s := range has {
+		if strings.HasPrefix(s, "##") && len(s) > 2 {
+			t.Errorf("bert vocab has HF-style piece %q; llama.cpp expects bare continuations", s)
+			break
+		}
+	}
 }
 
 func TestVocabFromFile(t *testing.T) {

@@ -10,7 +10,6 @@ import (
 // Token types, as in llama.cpp's llama_token_type.
 const (
 	tokNormal  = 1
-	tokUnknown = 2
 	tokControl = 3
 )
 
@@ -173,8 +172,10 @@ const llama3Template = `{{ bos_token }}{% for message in messages %}{{ '<|start_
 
 // wordPieceKV makes an uncased WordPiece vocabulary ("bert" in llama.cpp)
 // laid out like bert-base-uncased: [PAD], [unused0..98], [UNK]=100,
-// [CLS]=101, [SEP]=102, [MASK]=103, then single characters, their "##"
-// continuations, and letter n-grams (bare and "##") until full.
+// [CLS]=101, [SEP]=102, [MASK]=103, then single characters and letter
+// n-grams, each as a word start and as a continuation, until full. As in
+// llama.cpp's converted BERT vocabularies, word-start pieces carry the "▁"
+// (U+2581) prefix and continuation pieces are bare (HF's "##" removed).
 func wordPieceKV(vocab int) ([]gguf.KeyValue, error) {
 	if vocab < 1000 {
 		return nil, fmt.Errorf("synth: vocabulary of %d is too small for the generated WordPiece vocabulary (need 1000)", vocab)
@@ -198,7 +199,7 @@ func wordPieceKV(vocab int) ([]gguf.KeyValue, error) {
 	for i := 0; i < 99; i++ {
 		add(fmt.Sprintf("[unused%d]", i), tokNormal)
 	}
-	add("[UNK]", tokUnknown)
+	add("[UNK]", tokControl)
 	add("[CLS]", tokControl)
 	add("[SEP]", tokControl)
 	add("[MASK]", tokControl)
@@ -209,11 +210,12 @@ func wordPieceKV(vocab int) ([]gguf.KeyValue, error) {
 		}
 		chars = append(chars, string(c))
 	}
+	const wordStart = "\u2581"
 	for _, c := range chars {
-		add(c, tokNormal)
+		add(wordStart+c, tokNormal)
 	}
 	for _, c := range chars {
-		add("##"+c, tokNormal)
+		add(c, tokNormal)
 	}
 	letters := chars[strings.Index(strings.Join(chars, ""), "a"):]
 	letters = letters[:26]
@@ -222,7 +224,7 @@ func wordPieceKV(vocab int) ([]gguf.KeyValue, error) {
 		var next []string
 		for _, p := range prev {
 			for _, l := range letters {
-				if !add(p+l, tokNormal) || !add("##"+p+l, tokNormal) {
+				if !add(wordStart+p+l, tokNormal) || !add(p+l, tokNormal) {
 					break
 				}
 				next = append(next, p+l)
