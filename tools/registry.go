@@ -193,7 +193,13 @@ func (r *Registry) Invoke(ctx context.Context, name string, args json.RawMessage
 	if err != nil {
 		// Arguments are not logged (they may hold personal data); the error
 		// text never contains header values of HTTP tools.
-		r.log.LogAttrs(ctx, slog.LevelWarn, "tool call failed", append(attrs, slog.String("error", err.Error()))...)
+		// Bad arguments, timeouts and upstream failures are routine (the
+		// caller gets the error); only unclassified errors are warnings.
+		level := slog.LevelInfo
+		if Outcome(err) == "error" {
+			level = slog.LevelWarn
+		}
+		r.log.LogAttrs(ctx, level, "tool call failed", append(attrs, slog.String("error", err.Error()))...)
 		return nil, err
 	}
 	r.log.LogAttrs(ctx, slog.LevelInfo, "tool call", append(attrs, slog.Int("result_bytes", len(out)))...)

@@ -15,6 +15,7 @@ import (
 	"github.com/docent-dev/docent/ingest/chunk"
 	"github.com/docent-dev/docent/ingest/loaders"
 	"github.com/docent-dev/docent/retrieval/embedded"
+	"github.com/docent-dev/docent/tools"
 )
 
 // Global flags.
@@ -38,6 +39,7 @@ type app struct {
 	store    *embedded.Store
 	pipeline *ingest.Pipeline
 	agent    *agent.Agent
+	tools    *tools.Registry
 }
 
 func loadConfig(cmd *cobra.Command, overrides map[string]any) (*configs.Config, error) {
@@ -76,7 +78,12 @@ func openApp(ctx context.Context, cfg *configs.Config, log *slog.Logger) (*app, 
 		Log:      log,
 	}
 	a := &agent.Agent{Store: store, Config: agent.Config{TopK: cfg.Agent.TopK, MinCoverage: cfg.Agent.MinCoverage, MaxSentences: cfg.Agent.MaxSentences}}
-	return &app{cfg: cfg, log: log, store: store, pipeline: p, agent: a}, nil
+	reg, err := buildTools(cfg, store, log)
+	if err != nil {
+		store.Close()
+		return nil, err
+	}
+	return &app{cfg: cfg, log: log, store: store, pipeline: p, agent: a, tools: reg}, nil
 }
 
 // withApp loads config and opens the app for a CLI command (quiet logs

@@ -32,7 +32,7 @@ var serveCmd = &cobra.Command{
 		}
 		defer a.store.Close()
 		srv := server.New(&server.Server{
-			Store: a.store, Pipeline: a.pipeline, Agent: a.agent, Log: log,
+			Store: a.store, Pipeline: a.pipeline, Agent: a.agent, Tools: a.tools, Log: log,
 			Jobs: &ingest.Jobs{Pipeline: a.pipeline},
 			Opt: server.Options{
 				APIKeys: cfg.Server.APIKeys, MaxBodyBytes: cfg.Server.MaxBodyBytes, MaxInFlight: cfg.Server.MaxInFlight,
