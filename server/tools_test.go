@@ -65,7 +65,7 @@ func newToolsEnv(t *testing.T) *toolsEnv {
 	})
 	up := httptest.NewServer(mux)
 	t.Cleanup(up.Close)
-	t.Setenv("DOCENT_TEST_RATES_TOKEN", "test-token")
+	t.Setenv("TEST_RATES_TOKEN", "test-token")
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	reg, err := tools.NewDefault(log, tools.Config{
 		Store: store,
@@ -78,7 +78,7 @@ func newToolsEnv(t *testing.T) *toolsEnv {
 			Name: "exchange_rate", Description: "Exchange rate of a currency.",
 			Parameters: json.RawMessage(`{"type":"object","properties":{"currency":{"type":"string","pattern":"^[A-Z]{3}$"}},"required":["currency"],"additionalProperties":false}`),
 			URL:        up.URL + "/api/rates/{currency}",
-			Headers:    map[string]string{"Authorization": "Bearer ${DOCENT_TEST_RATES_TOKEN}"},
+			Headers:    map[string]string{"Authorization": "Bearer ${TEST_RATES_TOKEN}"},
 			Guard:      tools.Guard{AllowLoopback: true},
 		}},
 	})
