@@ -25,7 +25,7 @@ type Searcher interface {
 // termStatser is implemented by stores that can report document
 // frequencies; the agent then weights question terms by IDF.
 type termStatser interface {
-	TermStats(ctx context.Context, terms []string) (map[string]int, int, error)
+	TermStats(ctx context.Context, collection string, terms []string) (map[string]int, int, error)
 }
 
 // Config tunes answering.
@@ -140,7 +140,7 @@ func (a *Agent) Ask(ctx context.Context, req Request, emit func(Event)) (*Answer
 	if emit != nil {
 		emit(Event{Type: "retrieval", Data: hitSummaries(hits)})
 	}
-	ans := a.extract(ctx, q, hits, cfg)
+	ans := a.extract(ctx, req.Collection, q, hits, cfg)
 	ans.Timings = map[string]float64{
 		"retrieval_ms": ms(tRetrieve),
 		"answer_ms":    ms(time.Since(start) - tRetrieve),
@@ -186,13 +186,13 @@ type candidate struct {
 // share of question terms it contains; terms found only in the chunk's
 // title, heading or neighbouring sentences count half (context supports but
 // does not state the fact).
-func (a *Agent) extract(ctx context.Context, question string, hits []retrieval.Hit, cfg Config) *Answer {
+func (a *Agent) extract(ctx context.Context, collection, question string, hits []retrieval.Hit, cfg Config) *Answer {
 	ans := &Answer{Generator: "extractive", ToolCalls: []ToolCall{}, Citations: []Citation{}}
 	qterms := unique(retrieval.Analyze(question))
 	if len(qterms) == 0 || len(hits) == 0 {
 		return refuse(ans)
 	}
-	weights := a.idf(ctx, qterms)
+	weights := a.idf(ctx, collection, qterms)
 	var total float64
 	for _, w := range weights {
 		total += w
@@ -279,7 +279,7 @@ func refuse(a *Answer) *Answer {
 // statistics every term weighs the same. Terms absent from the index get
 // the highest weight: a question about something no document mentions
 // should not be answered from its other words.
-func (a *Agent) idf(ctx context.Context, terms []string) []float64 {
+func (a *Agent) idf(ctx context.Context, collection string, terms []string) []float64 {
 	w := make([]float64, len(terms))
 	for i := range w {
 		w[i] = 1
@@ -288,7 +288,7 @@ func (a *Agent) idf(ctx context.Context, terms []string) []float64 {
 	if !ok {
 		return w
 	}
-	df, n, err := ts.TermStats(ctx, terms)
+	df, n, err := ts.TermStats(ctx, collection, terms)
 	if err != nil || n == 0 {
 		return w
 	}

@@ -1,6 +1,7 @@
 package retrieval
 
 import (
+	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -96,3 +97,43 @@ func forEachWord(text string, fn func(string)) {
 		fn(text[start:])
 	}
 }
+
+// TermID is the stable 32-bit id of an analyzed term (FNV-1a). Backends use
+// it for sparse BM25 vectors, so the same text gives the same ids in the
+// embedded index and in Qdrant. Collisions are rare and only merge the
+// statistics of two rare terms.
+func TermID(term string) uint32 {
+	h := uint32(2166136261)
+	for i := 0; i < len(term); i++ {
+		h ^= uint32(term[i])
+		h *= 16777619
+	}
+	return h
+}
+
+// TermFreq is one term of a sparse term-frequency vector.
+type TermFreq struct {
+	ID uint32
+	TF uint32
+}
+
+// TermFrequencies analyzes text into (term id, count) pairs sorted by id,
+// and returns the number of terms (the BM25 document length).
+func TermFrequencies(text string) ([]TermFreq, int) {
+	counts := map[uint32]uint32{}
+	n := 0
+	forEachWord(text, func(w string) {
+		if t, ok := term(w); ok {
+			counts[TermID(t)]++
+			n++
+		}
+	})
+	out := make([]TermFreq, 0, len(counts))
+	for id, c := range counts {
+		out = append(out, TermFreq{id, c})
+	}
+	sortTermFreqs(out)
+	return out, n
+}
+
+func sortTermFreqs(s []TermFreq) { sort.Slice(s, func(i, j int) bool { return s[i].ID < s[j].ID }) }

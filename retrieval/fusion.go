@@ -7,32 +7,45 @@ import "sort"
 // i.e. 1/(k + rank1) with k = 1.
 const DefaultRRFK = 1
 
-// FuseRRF merges ranked lists of hits by reciprocal rank fusion with
-// constant k (score = sum 1/(k + rank), rank 1-based). Hits are identified
-// by chunk id; the first occurrence supplies the payload.
-func FuseRRF(k int, lists ...[]Hit) []Hit {
+// RRF fuses ranked lists of keys by reciprocal rank fusion with constant k
+// (score = sum over lists of 1/(k + rank), rank 1-based) and returns the
+// keys best first (ties keep first-seen order) with their scores.
+func RRF[K comparable](k int, lists ...[]K) ([]K, map[K]float64) {
 	if k <= 0 {
 		k = DefaultRRFK
 	}
-	score := map[string]float64{}
-	first := map[string]Hit{}
-	var order []string
+	score := map[K]float64{}
+	var order []K
 	for _, l := range lists {
-		for i, h := range l {
-			id := h.Chunk.ID
-			if _, ok := first[id]; !ok {
-				first[id] = h
-				order = append(order, id)
+		for i, key := range l {
+			if _, ok := score[key]; !ok {
+				order = append(order, key)
 			}
-			score[id] += 1 / float64(k+i+1)
+			score[key] += 1 / float64(k+i+1)
 		}
 	}
-	out := make([]Hit, 0, len(order))
-	for _, id := range order {
-		h := first[id]
-		h.Score = score[id]
-		out = append(out, h)
+	sort.SliceStable(order, func(i, j int) bool { return score[order[i]] > score[order[j]] })
+	return order, score
+}
+
+// FuseRRF fuses ranked lists of hits (identified by chunk id; the first
+// occurrence supplies the payload) with RRF; Score becomes the fused score.
+func FuseRRF(k int, lists ...[]Hit) []Hit {
+	ids := make([][]string, len(lists))
+	first := map[string]Hit{}
+	for i, l := range lists {
+		for _, h := range l {
+			ids[i] = append(ids[i], h.Chunk.ID)
+			if _, ok := first[h.Chunk.ID]; !ok {
+				first[h.Chunk.ID] = h
+			}
+		}
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Score > out[j].Score })
+	order, score := RRF(k, ids...)
+	out := make([]Hit, len(order))
+	for i, id := range order {
+		out[i] = first[id]
+		out[i].Score = score[id]
+	}
 	return out
 }

@@ -4,9 +4,8 @@ package embedded
 const schemaVersion = 1
 
 // schema: documents hold one live version each; chunks belong to that
-// version. chunks_fts is a contentless FTS5 index over analyzed text
-// (retrieval.Analyze output), keyed by chunks.rowid, with a per-collection
-// token column so collection filtering happens inside the index. Dense
+// version. chunks.terms holds the chunk's analyzed term vector (see
+// bm25.go), from which the in-memory BM25 index is rebuilt at open; dense
 // vectors live in chunks.vector (little-endian float32) when an embedder is
 // configured.
 const schema = `
@@ -41,13 +40,8 @@ CREATE TABLE IF NOT EXISTS chunks (
 	end_off     INTEGER NOT NULL,
 	page        INTEGER NOT NULL DEFAULT 0,
 	heading     TEXT NOT NULL DEFAULT '[]',
+	terms       BLOB NOT NULL,
 	vector      BLOB
 );
 CREATE INDEX IF NOT EXISTS chunks_by_document ON chunks(document_id, ordinal);
-CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(
-	coll, title, body,
-	content='', contentless_delete=1,
-	tokenize='unicode61 remove_diacritics 2'
-);
-CREATE VIRTUAL TABLE IF NOT EXISTS chunks_vocab USING fts5vocab(chunks_fts, 'row');
 `

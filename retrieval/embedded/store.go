@@ -1,21 +1,19 @@
 // Package embedded is docent's default Store: one SQLite database (pure Go,
-// modernc.org/sqlite, no cgo) in the data directory, WAL mode, FTS5 BM25
-// over analyzed text, and an exact dense-vector scan fused by RRF.
+// modernc.org/sqlite, no cgo) in the data directory, WAL mode, as the
+// source of truth, with an in-memory BM25 index and dense vectors per
+// collection (bm25.go) for search; BM25 and dense lists are fused by RRF.
 package embedded
 
 import (
 	"context"
-	"crypto/sha1"
 	"database/sql"
 	"encoding/binary"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -35,7 +33,7 @@ type Options struct {
 }
 
 // DefaultOptions are tuned on SciFact's train qrels (see docs/PERFORMANCE.md).
-func DefaultOptions() Options { return Options{TitleWeight: 1.0, RRFK: retrieval.DefaultRRFK} }
+func DefaultOptions() Options { return Options{TitleWeight: 2.0, RRFK: retrieval.DefaultRRFK} }
 
 // Store implements retrieval.Store on SQLite.
 type Store struct {
@@ -45,6 +43,12 @@ type Store struct {
 	// wmu serialises writers: SQLite allows one writer at a time and
 	// waiting here is cheaper and fairer than busy-retrying in the driver.
 	wmu sync.Mutex
+	// imu guards the in-memory index. Writers hold it exclusively from
+	// commit until the index reflects the commit; readers hold it shared
+	// from scoring until their rows are read, so index and database always
+	// agree for a reader (old version or new, never a mix or a gap).
+	imu   sync.RWMutex
+	colls map[string]*collIndex
 }
 
 var _ retrieval.Store = (*Store)(nil)
@@ -66,12 +70,78 @@ func Open(ctx context.Context, dir string, opt Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	s := &Store{db: db, opt: opt, path: path}
+	s := &Store{db: db, opt: opt, path: path, colls: map[string]*collIndex{}}
 	if err := s.migrate(ctx); err != nil {
 		db.Close()
 		return nil, err
 	}
+	if err := s.loadIndex(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
 	return s, nil
+}
+
+// loadIndex rebuilds the in-memory index from the stored term vectors.
+func (s *Store) loadIndex(ctx context.Context) error {
+	rows, err := s.db.QueryContext(ctx, `SELECT c.rowid, d.collection, c.terms, c.vector FROM chunks c JOIN documents d ON d.id = c.document_id ORDER BY c.rowid`)
+	if err != nil {
+		return fmt.Errorf("load index: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var rowid int64
+		var coll string
+		var terms, vec []byte
+		if err := rows.Scan(&rowid, &coll, &terms, &vec); err != nil {
+			return fmt.Errorf("load index: %w", err)
+		}
+		tv, err := decodeTermVector(terms)
+		if err != nil {
+			return fmt.Errorf("load index: chunk %d: %w", rowid, err)
+		}
+		s.coll(coll).add(rowid, tv, decodeVector(vec))
+	}
+	return rows.Err()
+}
+
+func (s *Store) coll(name string) *collIndex {
+	ix, ok := s.colls[name]
+	if !ok {
+		ix = newCollIndex()
+		s.colls[name] = ix
+	}
+	return ix
+}
+
+// indexChange is applied to the in-memory index after a commit.
+type indexChange struct {
+	collection string
+	removed    []indexedChunk
+	added      []indexedChunk
+}
+
+type indexedChunk struct {
+	rowid int64
+	tv    termVector
+	vec   []float32
+}
+
+// commit commits tx and applies the index change atomically for readers.
+func (s *Store) commit(tx *sql.Tx, ch indexChange) error {
+	s.imu.Lock()
+	defer s.imu.Unlock()
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	ix := s.coll(ch.collection)
+	for _, c := range ch.removed {
+		ix.remove(c.rowid, c.tv)
+	}
+	for _, c := range ch.added {
+		ix.add(c.rowid, c.tv, c.vec)
+	}
+	return nil
 }
 
 func (s *Store) migrate(ctx context.Context) error {
@@ -101,12 +171,6 @@ func (s *Store) Ping(ctx context.Context) error {
 		return fmt.Errorf("embedded store: %w", err)
 	}
 	return nil
-}
-
-// collToken is the FTS token that marks a collection's rows.
-func collToken(name string) string {
-	h := sha1.Sum([]byte(name))
-	return "c" + hex.EncodeToString(h[:8])
 }
 
 func chunkID(docID string, version, ordinal int) string {
@@ -167,6 +231,7 @@ func (s *Store) PutDocument(ctx context.Context, doc retrieval.Document, chunks 
 	if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO collections(name, created_at) VALUES (?, ?)`, doc.Collection, now.UnixNano()); err != nil {
 		return retrieval.PutResult{}, fmt.Errorf("create collection: %w", err)
 	}
+	change := indexChange{collection: doc.Collection}
 	status := retrieval.StatusCreated
 	doc.Version = 1
 	doc.CreatedAt = now
@@ -174,9 +239,11 @@ func (s *Store) PutDocument(ctx context.Context, doc retrieval.Document, chunks 
 		status = retrieval.StatusUpdated
 		doc.Version = old.Version + 1
 		doc.CreatedAt = old.CreatedAt
-		if err := deleteChunks(ctx, tx, doc.ID); err != nil {
+		removed, err := deleteChunks(ctx, tx, doc.ID)
+		if err != nil {
 			return retrieval.PutResult{}, err
 		}
+		change.removed = removed
 	}
 	doc.UpdatedAt = now
 	doc.ChunkCount = len(chunks)
@@ -191,21 +258,19 @@ func (s *Store) PutDocument(ctx context.Context, doc retrieval.Document, chunks 
 	if err != nil {
 		return retrieval.PutResult{}, fmt.Errorf("write document: %w", err)
 	}
-	insChunk, err := tx.PrepareContext(ctx, `INSERT INTO chunks(id, document_id, version, ordinal, text, start_off, end_off, page, heading, vector) VALUES (?,?,?,?,?,?,?,?,?,?)`)
+	insChunk, err := tx.PrepareContext(ctx, `INSERT INTO chunks(id, document_id, version, ordinal, text, start_off, end_off, page, heading, terms, vector) VALUES (?,?,?,?,?,?,?,?,?,?,?)`)
 	if err != nil {
 		return retrieval.PutResult{}, fmt.Errorf("prepare: %w", err)
 	}
 	defer insChunk.Close()
-	insFTS, err := tx.PrepareContext(ctx, `INSERT INTO chunks_fts(rowid, coll, title, body) VALUES (?,?,?,?)`)
-	if err != nil {
-		return retrieval.PutResult{}, fmt.Errorf("prepare: %w", err)
-	}
-	defer insFTS.Close()
-	ct := collToken(doc.Collection)
-	titleTerms := retrieval.AnalyzeString(doc.Title)
 	for i, c := range chunks {
 		heading, _ := json.Marshal(nonNil(c.Heading))
-		res, err := insChunk.ExecContext(ctx, chunkID(doc.ID, doc.Version, i), doc.ID, doc.Version, i, c.Text, c.Start, c.End, c.Page, string(heading), encodeVector(c.Vector))
+		title := doc.Title
+		if len(c.Heading) > 0 {
+			title += "\n" + strings.Join(c.Heading, "\n")
+		}
+		tv := analyzeChunk(title, c.Text)
+		res, err := insChunk.ExecContext(ctx, chunkID(doc.ID, doc.Version, i), doc.ID, doc.Version, i, c.Text, c.Start, c.End, c.Page, string(heading), tv.encode(), encodeVector(c.Vector))
 		if err != nil {
 			return retrieval.PutResult{}, fmt.Errorf("write chunk %d: %w", i, err)
 		}
@@ -213,16 +278,10 @@ func (s *Store) PutDocument(ctx context.Context, doc retrieval.Document, chunks 
 		if err != nil {
 			return retrieval.PutResult{}, fmt.Errorf("chunk rowid: %w", err)
 		}
-		t := titleTerms
-		if len(c.Heading) > 0 {
-			t += " " + retrieval.AnalyzeString(strings.Join(c.Heading, " "))
-		}
-		if _, err := insFTS.ExecContext(ctx, rowid, ct, t, retrieval.AnalyzeString(c.Text)); err != nil {
-			return retrieval.PutResult{}, fmt.Errorf("index chunk %d: %w", i, err)
-		}
+		change.added = append(change.added, indexedChunk{rowid, tv, c.Vector})
 	}
-	if err := tx.Commit(); err != nil {
-		return retrieval.PutResult{}, fmt.Errorf("commit: %w", err)
+	if err := s.commit(tx, change); err != nil {
+		return retrieval.PutResult{}, err
 	}
 	return retrieval.PutResult{Status: status, Document: doc}, nil
 }
@@ -246,14 +305,34 @@ type queryer interface {
 	ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error)
 }
 
-func deleteChunks(ctx context.Context, q queryer, docID string) error {
-	if _, err := q.ExecContext(ctx, `DELETE FROM chunks_fts WHERE rowid IN (SELECT rowid FROM chunks WHERE document_id = ?)`, docID); err != nil {
-		return fmt.Errorf("unindex chunks of %s: %w", docID, err)
+// deleteChunks deletes a document's chunks and returns them for unindexing.
+func deleteChunks(ctx context.Context, q queryer, docID string) ([]indexedChunk, error) {
+	rows, err := q.QueryContext(ctx, `SELECT rowid, terms FROM chunks WHERE document_id = ?`, docID)
+	if err != nil {
+		return nil, fmt.Errorf("read chunks of %s: %w", docID, err)
+	}
+	var out []indexedChunk
+	for rows.Next() {
+		var c indexedChunk
+		var terms []byte
+		if err := rows.Scan(&c.rowid, &terms); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("read chunks of %s: %w", docID, err)
+		}
+		if c.tv, err = decodeTermVector(terms); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("chunk %d of %s: %w", c.rowid, docID, err)
+		}
+		out = append(out, c)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
 	}
 	if _, err := q.ExecContext(ctx, `DELETE FROM chunks WHERE document_id = ?`, docID); err != nil {
-		return fmt.Errorf("delete chunks of %s: %w", docID, err)
+		return nil, fmt.Errorf("delete chunks of %s: %w", docID, err)
 	}
-	return nil
+	return out, nil
 }
 
 const docColumns = `id, collection, source, title, format, content_hash, version, size, metadata, chunk_count, created_at, updated_at`
@@ -356,19 +435,18 @@ func (s *Store) DeleteDocument(ctx context.Context, id string) error {
 		return fmt.Errorf("begin: %w", err)
 	}
 	defer tx.Rollback() //nolint:errcheck
-	if _, err := getDocument(ctx, tx, id); err != nil {
+	d, err := getDocument(ctx, tx, id)
+	if err != nil {
 		return err
 	}
-	if err := deleteChunks(ctx, tx, id); err != nil {
+	removed, err := deleteChunks(ctx, tx, id)
+	if err != nil {
 		return err
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM documents WHERE id = ?`, id); err != nil {
 		return fmt.Errorf("delete document %s: %w", id, err)
 	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("commit: %w", err)
-	}
-	return nil
+	return s.commit(tx, indexChange{collection: d.Collection, removed: removed})
 }
 
 // Search runs BM25 over Text and, when Vector is set, an exact dense scan;
@@ -387,51 +465,134 @@ func (s *Store) Search(ctx context.Context, q retrieval.Query) ([]retrieval.Hit,
 	if err != nil {
 		return nil, err
 	}
-	var lists [][]retrieval.Hit
-	if strings.TrimSpace(q.Text) != "" {
-		hits, err := s.searchBM25(ctx, q, fwhere, fargs)
-		if err != nil {
+	s.imu.RLock()
+	defer s.imu.RUnlock()
+	ix, ok := s.colls[q.Collection]
+	if !ok {
+		return []retrieval.Hit{}, nil
+	}
+	var allowed map[int64]bool
+	if fwhere != "" {
+		if allowed, err = s.allowedRows(ctx, q.Collection, fwhere, fargs); err != nil {
 			return nil, err
 		}
-		lists = append(lists, hits)
+	}
+	var lists [][]scored
+	if strings.TrimSpace(q.Text) != "" {
+		lists = append(lists, ix.bm25(queryTerms(q.Text), q.TopK, s.opt.TitleWeight, allowed))
 	}
 	if len(q.Vector) > 0 {
-		hits, err := s.searchDense(ctx, q, fwhere, fargs)
+		l, err := ix.dense(q.Vector, q.TopK, allowed)
 		if err != nil {
 			return nil, err
 		}
-		lists = append(lists, hits)
+		lists = append(lists, l)
 	}
+	var ranked []scored
 	switch len(lists) {
 	case 0:
 		return []retrieval.Hit{}, nil
 	case 1:
-		return lists[0], nil
+		ranked = lists[0]
+	default:
+		ranked = fuseScored(s.opt.RRFK, q.TopK, lists...)
 	}
-	fused := retrieval.FuseRRF(s.opt.RRFK, lists...)
-	if len(fused) > q.TopK {
-		fused = fused[:q.TopK]
-	}
-	return fused, nil
+	return s.hits(ctx, ranked)
 }
 
-// ftsQuery builds an FTS5 query: the collection token AND any of the terms.
-func ftsQuery(collection, text string) string {
-	seen := map[string]bool{}
-	var terms []string
+func queryTerms(text string) []uint32 {
+	seen := map[uint32]bool{}
+	var ids []uint32
 	for _, t := range retrieval.Analyze(text) {
-		if !seen[t] {
-			seen[t] = true
-			terms = append(terms, `"`+strings.ReplaceAll(t, `"`, `""`)+`"`)
+		id := retrieval.TermID(t)
+		if !seen[id] {
+			seen[id] = true
+			ids = append(ids, id)
 		}
 	}
-	if len(terms) == 0 {
-		return ""
+	return ids
+}
+
+// fuseScored fuses rowid lists with retrieval.RRF.
+func fuseScored(k, topK int, lists ...[]scored) []scored {
+	keys := make([][]int64, len(lists))
+	for i, l := range lists {
+		for _, sc := range l {
+			keys[i] = append(keys[i], sc.rowid)
+		}
 	}
-	return "coll:" + collToken(collection) + " AND {title body}:(" + strings.Join(terms, " OR ") + ")"
+	order, score := retrieval.RRF(k, keys...)
+	if len(order) > topK {
+		order = order[:topK]
+	}
+	out := make([]scored, len(order))
+	for i, row := range order {
+		out[i] = scored{rowid: row, score: score[row]}
+	}
+	return out
+}
+
+// allowedRows returns the chunks of a collection whose documents pass the
+// filters.
+func (s *Store) allowedRows(ctx context.Context, coll, fwhere string, fargs []any) (map[int64]bool, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT c.rowid FROM chunks c JOIN documents d ON d.id = c.document_id WHERE d.collection = ?`+fwhere, append([]any{coll}, fargs...)...)
+	if err != nil {
+		return nil, fmt.Errorf("filter: %w", err)
+	}
+	defer rows.Close()
+	allowed := map[int64]bool{}
+	for rows.Next() {
+		var r int64
+		if err := rows.Scan(&r); err != nil {
+			return nil, fmt.Errorf("filter: %w", err)
+		}
+		allowed[r] = true
+	}
+	return allowed, rows.Err()
 }
 
 const hitColumns = chunkColumns + `, d.id, d.collection, d.source, d.title, d.format, d.content_hash, d.version, d.size, d.metadata, d.chunk_count, d.created_at, d.updated_at`
+
+// hits loads the rows of ranked chunks, keeping the ranking's order.
+func (s *Store) hits(ctx context.Context, ranked []scored) ([]retrieval.Hit, error) {
+	out := make([]retrieval.Hit, 0, len(ranked))
+	if len(ranked) == 0 {
+		return out, nil
+	}
+	args := make([]any, len(ranked))
+	pos := make(map[int64]int, len(ranked))
+	for i, r := range ranked {
+		args[i] = r.rowid
+		pos[r.rowid] = i
+	}
+	q := `SELECT ` + hitColumns + `, c.rowid FROM chunks c JOIN documents d ON d.id = c.document_id WHERE c.rowid IN (?` + strings.Repeat(",?", len(ranked)-1) + `)`
+	rows, err := s.db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("read hits: %w", err)
+	}
+	defer rows.Close()
+	found := make([]*retrieval.Hit, len(ranked))
+	for rows.Next() {
+		var rowid int64
+		h, err := scanHit(rows, &rowid)
+		if err != nil {
+			return nil, err
+		}
+		i := pos[rowid]
+		h.Score = ranked[i].score
+		found[i] = &h
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for i, h := range found {
+		if h == nil {
+			return nil, fmt.Errorf("index and database disagree on chunk row %d", ranked[i].rowid)
+		}
+		out = append(out, *h)
+	}
+	return out, nil
+}
 
 func scanHit(rows *sql.Rows, extra ...any) (retrieval.Hit, error) {
 	var h retrieval.Hit
@@ -448,97 +609,6 @@ func scanHit(rows *sql.Rows, extra ...any) (retrieval.Hit, error) {
 	d.CreatedAt = time.Unix(0, created).UTC()
 	d.UpdatedAt = time.Unix(0, updated).UTC()
 	return h, nil
-}
-
-func (s *Store) searchBM25(ctx context.Context, q retrieval.Query, fwhere string, fargs []any) ([]retrieval.Hit, error) {
-	fq := ftsQuery(q.Collection, q.Text)
-	if fq == "" {
-		return []retrieval.Hit{}, nil
-	}
-	// bm25() returns lower-is-better; negate for a higher-is-better score.
-	// The ranking runs inside FTS5 (ORDER BY rank with LIMIT keeps only the
-	// best rows); only those rows are joined to their chunk and document.
-	// With filters every match is ranked, so that a selective filter
-	// cannot empty the top k.
-	limit := fmt.Sprintf(" LIMIT %d", q.TopK)
-	if fwhere != "" {
-		limit = ""
-	}
-	query := fmt.Sprintf(`SELECT %s, -r.score AS score
-		FROM (SELECT rowid, bm25(chunks_fts, 0.0, %g, 1.0) AS score FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY score%s) r
-		JOIN chunks c ON c.rowid = r.rowid JOIN documents d ON d.id = c.document_id
-		WHERE 1=1%s ORDER BY r.score LIMIT ?`, hitColumns, s.opt.TitleWeight, limit, fwhere)
-	args := append([]any{fq}, fargs...)
-	rows, err := s.db.QueryContext(ctx, query, append(args, q.TopK)...)
-	if err != nil {
-		return nil, fmt.Errorf("bm25 search: %w", err)
-	}
-	defer rows.Close()
-	hits := []retrieval.Hit{}
-	for rows.Next() {
-		var score float64
-		h, err := scanHit(rows, &score)
-		if err != nil {
-			return nil, err
-		}
-		h.Score = score
-		hits = append(hits, h)
-	}
-	return hits, rows.Err()
-}
-
-func (s *Store) searchDense(ctx context.Context, q retrieval.Query, fwhere string, fargs []any) ([]retrieval.Hit, error) {
-	query := fmt.Sprintf(`SELECT c.rowid, c.vector FROM chunks c JOIN documents d ON d.id = c.document_id
-		WHERE d.collection = ? AND c.vector IS NOT NULL%s`, fwhere)
-	rows, err := s.db.QueryContext(ctx, query, append([]any{q.Collection}, fargs...)...)
-	if err != nil {
-		return nil, fmt.Errorf("dense search: %w", err)
-	}
-	type scored struct {
-		rowid int64
-		score float64
-	}
-	var best []scored
-	qn := norm(q.Vector)
-	for rows.Next() {
-		var rowid int64
-		var blob []byte
-		if err := rows.Scan(&rowid, &blob); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("dense search: %w", err)
-		}
-		if len(blob) != 4*len(q.Vector) {
-			rows.Close()
-			return nil, fmt.Errorf("%w: query vector has %d dimensions, stored vectors have %d", retrieval.ErrInvalid, len(q.Vector), len(blob)/4)
-		}
-		best = append(best, scored{rowid, cosineBlob(q.Vector, qn, blob)})
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	sort.Slice(best, func(i, j int) bool { return best[i].score > best[j].score })
-	if len(best) > q.TopK {
-		best = best[:q.TopK]
-	}
-	hits := make([]retrieval.Hit, 0, len(best))
-	for _, b := range best {
-		rows, err := s.db.QueryContext(ctx, `SELECT `+hitColumns+` FROM chunks c JOIN documents d ON d.id = c.document_id WHERE c.rowid = ?`, b.rowid)
-		if err != nil {
-			return nil, fmt.Errorf("dense search: %w", err)
-		}
-		if rows.Next() {
-			h, err := scanHit(rows)
-			if err != nil {
-				rows.Close()
-				return nil, err
-			}
-			h.Score = b.score
-			hits = append(hits, h)
-		}
-		rows.Close()
-	}
-	return hits, nil
 }
 
 func encodeVector(v []float32) []byte {
@@ -571,37 +641,22 @@ func norm(v []float32) float64 {
 	return math.Sqrt(s)
 }
 
-func cosineBlob(q []float32, qn float64, b []byte) float64 {
-	var dot, bn float64
-	for i := range q {
-		x := float64(math.Float32frombits(binary.LittleEndian.Uint32(b[4*i:])))
-		dot += float64(q[i]) * x
-		bn += x * x
+// TermStats returns, for each analyzed term, the number of live chunks of
+// the collection containing it, and the collection's chunk count. The agent
+// uses it to weight question terms (IDF) when it picks answer sentences.
+func (s *Store) TermStats(ctx context.Context, collection string, terms []string) (map[string]int, int, error) {
+	if collection == "" {
+		collection = retrieval.DefaultCollection
 	}
-	if qn == 0 || bn == 0 {
-		return 0
-	}
-	return dot / (qn * math.Sqrt(bn))
-}
-
-// TermStats returns, for each analyzed term, the number of indexed chunks
-// containing it, and the total number of chunks. The agent uses it to
-// weight question terms (IDF) when it picks answer sentences.
-func (s *Store) TermStats(ctx context.Context, terms []string) (df map[string]int, total int, err error) {
-	df = make(map[string]int, len(terms))
-	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM chunks`).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("term stats: %w", err)
+	s.imu.RLock()
+	defer s.imu.RUnlock()
+	df := make(map[string]int, len(terms))
+	ix, ok := s.colls[collection]
+	if !ok {
+		return df, 0, nil
 	}
 	for _, t := range terms {
-		if _, ok := df[t]; ok {
-			continue
-		}
-		var n int
-		err := s.db.QueryRowContext(ctx, `SELECT doc FROM chunks_vocab WHERE term = ?`, t).Scan(&n)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return nil, 0, fmt.Errorf("term stats: %w", err)
-		}
-		df[t] = n
+		df[t] = int(ix.df[retrieval.TermID(t)])
 	}
-	return df, total, nil
+	return df, ix.live, nil
 }
