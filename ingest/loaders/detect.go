@@ -249,9 +249,15 @@ func sniffCSV(s string) (rune, bool) {
 }
 
 // csvStrong is a stricter shape test for content without a .csv name: at
-// least three rows and short fields, so prose with commas stays text.
+// least three rows, no blank lines between them, and short fields that are
+// not sentences, so prose with commas stays text.
 func csvStrong(s string, d rune) bool {
-	r := csv.NewReader(strings.NewReader(s[:min(len(s), 64<<10)]))
+	sample := s[:min(len(s), 64<<10)]
+	if strings.Contains(strings.TrimSpace(sample), "\n\n") {
+		return false
+	}
+	spaces := strings.Count(sample, " ")
+	r := csv.NewReader(strings.NewReader(sample))
 	r.Comma = d
 	r.LazyQuotes = true
 	rows, fields, total := 0, 0, 0
@@ -266,5 +272,5 @@ func csvStrong(s string, d rune) bool {
 			total += len(f)
 		}
 	}
-	return rows >= 3 && fields > 0 && total/fields < 80
+	return rows >= 3 && fields > 0 && total/fields < 80 && spaces < 3*fields
 }

@@ -437,3 +437,12 @@ func TestPDFCancelAndTimeout(t *testing.T) {
 		t.Fatalf("after kill: %v", err)
 	}
 }
+
+func TestDetectProseIsNotCSV(t *testing.T) {
+	para := strings.Repeat("The pump runs for 450 hours, e.g. after two seasons, then stops. ", 3)
+	for _, src := range []string{para + "\n\n" + para + "\n\n" + para, para + "\n" + para + "\n" + para + "\n" + para} {
+		if f, err := Detect("notes", []byte(src)); f != FormatText || err != nil {
+			t.Errorf("Detect = %s, %v", f, err)
+		}
+	}
+}
