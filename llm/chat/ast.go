@@ -10,11 +10,13 @@ import (
 	"github.com/nikolalohinski/gonja/v2/tokens"
 )
 
-// rewriteAST routes the string-building operators +, * and ~ of a parsed
-// template through binopFilter, which follows Python's rules and refuses
-// results over MaxOutputSize: gonja evaluates them itself with no bound
-// (`'x' * 10**12`, or `s ~ s` doubling in a loop, would exhaust memory,
-// which Go cannot recover from).
+// rewriteAST routes the arithmetic and string operators (+ - * / // % **
+// ~) of a parsed template through binopFilter, which follows Python's rules
+// (str % args formatting, floor division and modulo, errors for mixed
+// types and division by zero) and refuses results over MaxOutputSize:
+// gonja evaluates them with no bound (`'x' * 10**12`, or `s ~ s` doubling
+// in a loop, would exhaust memory, which Go cannot recover from), and
+// x[key] through getitemFilter.
 //
 // gonja has no hook for operators, so the tree is walked by reflection.
 // Statement nodes keep their expressions in unexported fields (set, with,
@@ -101,6 +103,14 @@ func (w *rewriter) walk(v reflect.Value, depth int) {
 // replacement turns a BinaryExpression with +, *, ** or ~ into
 // left|__docent_binop(right, op), and x[key] into x|__docent_getitem(key).
 func replacement(v reflect.Value) (reflect.Value, bool) {
+	if d, ok := v.Interface().(*nodes.Dict); ok && d != nil && len(d.Pairs) == 0 {
+		// {} literal: an empty map, which gonja reads as false like Python.
+		var e nodes.Expression = &nodes.FilteredExpression{
+			Expression: &nodes.None{Location: d.Token},
+			Filters:    []*nodes.FilterCall{{Token: d.Token, Name: emptyDictFilter}},
+		}
+		return reflect.ValueOf(e), true
+	}
 	if gi, ok := v.Interface().(*nodes.GetItem); ok && gi != nil {
 		node, ok1 := gi.Node.(nodes.Expression)
 		arg, ok2 := gi.Arg.(nodes.Expression)
@@ -123,7 +133,8 @@ func replacement(v reflect.Value) (reflect.Value, bool) {
 	}
 	op := be.Operator.Token
 	switch op.Type {
-	case tokens.Addition, tokens.Multiply, tokens.Tilde, tokens.Power:
+	case tokens.Addition, tokens.Subtraction, tokens.Multiply, tokens.Division,
+		tokens.FloorDivision, tokens.Modulo, tokens.Tilde, tokens.Power:
 	default:
 		return reflect.Value{}, false
 	}

@@ -52,16 +52,17 @@ func filterSet() *exec.FilterSet {
 		}
 	}
 	own := map[string]exec.FilterFunction{
-		"tojson":      filterToJSON,
-		"dictsort":    filterDictSort,
-		"items":       filterItems,
-		"trim":        filterTrim,
-		"replace":     filterReplace,
-		"join":        filterJoin,
-		"string":      filterString,
-		strFilter:     filterStr,
-		binopFilter:   filterBinop,
-		getitemFilter: filterGetItem,
+		"tojson":        filterToJSON,
+		"dictsort":      filterDictSort,
+		"items":         filterItems,
+		"trim":          filterTrim,
+		"replace":       filterReplace,
+		"join":          filterJoin,
+		"string":        filterString,
+		strFilter:       filterStr,
+		binopFilter:     filterBinop,
+		getitemFilter:   filterGetItem,
+		emptyDictFilter: filterEmptyDict,
 	}
 	for name, f := range own {
 		f = guardFilter(name, f)
@@ -219,16 +220,17 @@ type guardedSet struct {
 }
 
 func (s *guardedSet) Execute(r *exec.Renderer, tag *nodes.ControlStructureBlock) error {
-	if err := s.guardedStatement.Execute(r, tag); err != nil {
-		return err
-	}
 	obj := r.Eval(s.target.Node)
 	if obj.IsError() {
 		return obj
 	}
 	ns, ok := obj.Interface().(namespace)
 	if !ok {
-		return nil
+		// As Jinja2: only namespace() objects take attribute assignment.
+		return fmt.Errorf("cannot assign attribute %q on a non-namespace object", s.target.Attribute)
+	}
+	if err := s.guardedStatement.Execute(r, tag); err != nil {
+		return err
 	}
 	if v, ok := ns[s.target.Attribute]; ok && holdsNamespace(v, 0) {
 		delete(ns, s.target.Attribute)

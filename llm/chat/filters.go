@@ -407,6 +407,13 @@ func filterGetItem(_ *exec.Evaluator, in *exec.Value, params *exec.VarArgs) *exe
 	return item
 }
 
+// emptyDictFilter makes the value of a {} literal (see rewriteAST).
+const emptyDictFilter = "__docent_emptydict"
+
+func filterEmptyDict(*exec.Evaluator, *exec.Value, *exec.VarArgs) *exec.Value {
+	return exec.AsValue(emptyDict())
+}
+
 // --- binary operators ------------------------------------------------------
 
 // binopFilter names the filter that the AST rewrite (rewriteAST) routes
@@ -507,6 +514,28 @@ func binop(op string, l, r *exec.Value) (*exec.Value, error) {
 				return exec.AsValue(asFloat(l) + asFloat(r)), nil
 			}
 			return exec.AsValue(asInt(l) + asInt(r)), nil
+		}
+	case "-":
+		if isNumber(l) && isNumber(r) {
+			if l.IsFloat() || r.IsFloat() {
+				return exec.AsValue(asFloat(l) - asFloat(r)), nil
+			}
+			return exec.AsValue(asInt(l) - asInt(r)), nil
+		}
+	case "/", "//":
+		if isNumber(l) && isNumber(r) {
+			return pyDiv(l, r, op == "//")
+		}
+	case "%":
+		switch {
+		case l.IsString():
+			s, err := percentFormat(l.String(), r)
+			if err != nil {
+				return nil, err
+			}
+			return exec.AsValue(s), nil
+		case isNumber(l) && isNumber(r):
+			return pyMod(l, r)
 		}
 	case "**":
 		switch {

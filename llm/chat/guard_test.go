@@ -46,6 +46,7 @@ func TestHostileTemplates(t *testing.T) {
 		"bad_filter":         "{{ x|nosuchfilter }}",
 		"raise_empty":        "{{ raise_exception() }}",
 		"strftime_bad":       "{{ strftime_now(1) }}",
+		"dict_cycle":         "{% set d = {} %}{% set d.self = d %}{{ d }}",
 		"namespace_cycle":    "{% set ns = namespace(a=1) %}{% set ns.self = ns %}{{ ns }}",
 		"namespace_cycle2":   "{% set ns = namespace(a=1) %}{% set ns.l = [1, [ns]] %}{{ ns }}{{ ns.items() }}",
 		"namespace_cycle3":   "{% set ns = namespace() %}{% set n2 = namespace(x=ns) %}{% set ns.b = n2 %}{{ ns|string }}",

@@ -30,6 +30,11 @@ func newDict(keys []string, vals []any) *exec.Dict {
 	return d
 }
 
+// emptyDict is an empty mapping that is falsy, as in Python: gonja holds
+// dicts as structs, which it always reads as true, but an empty Go map as
+// false.
+func emptyDict() map[string]any { return map[string]any{} }
+
 // decodeJSON decodes one JSON value into template values: objects become
 // ordered *exec.Dict, arrays []any, integers int, other numbers float64.
 func decodeJSON(data []byte) (any, error) {
@@ -81,6 +86,9 @@ func decodeValue(dec *json.Decoder, depth int) (any, error) {
 			}
 			if _, err := dec.Token(); err != nil {
 				return nil, err
+			}
+			if len(keys) == 0 {
+				return emptyDict(), nil
 			}
 			return newDict(keys, vals), nil
 		case '[':
@@ -170,6 +178,9 @@ func fromGo(v any, depth int) (any, error) {
 		}
 		return out, nil
 	case map[string]any:
+		if len(t) == 0 {
+			return emptyDict(), nil
+		}
 		keys := make([]string, 0, len(t))
 		for k := range t {
 			keys = append(keys, k)
