@@ -32,8 +32,8 @@ func (s *Server) invokeTool(c *gin.Context) {
 		abort(c, http.StatusNotFound, "unknown_tool", "unknown tool "+strconv.Quote(name)+": no tools are configured")
 		return
 	}
-	if _, ok := s.Tools.Get(name); !ok {
-		abort(c, http.StatusNotFound, "unknown_tool", "unknown tool "+strconv.Quote(name))
+	if err := s.Tools.Known(name); err != nil {
+		failTool(c, err)
 		return
 	}
 	var req invokeRequest

@@ -31,7 +31,9 @@ func NewDefault(log *slog.Logger, cfg Config) (*Registry, error) {
 	switch {
 	case err == nil:
 		list = append(list, hg)
-	case !errors.Is(err, ErrDisabled):
+	case errors.Is(err, ErrDisabled):
+		r.Disable("http_get", "no hosts are allowed; set tools.http_get.allow in the config (or DOCENT_TOOLS_HTTP_GET_ALLOW)")
+	default:
 		return nil, err
 	}
 	for _, hc := range cfg.HTTP {

@@ -41,8 +41,9 @@ type Registry struct {
 	timeout     time.Duration
 	maxArgBytes int
 
-	mu    sync.RWMutex
-	tools map[string]*entry
+	mu       sync.RWMutex
+	tools    map[string]*entry
+	disabled map[string]string // name -> why it is not available
 }
 
 type entry struct {
@@ -60,7 +61,7 @@ func NewRegistry(log *slog.Logger, timeout time.Duration) *Registry {
 	if timeout <= 0 {
 		timeout = DefaultTimeout
 	}
-	return &Registry{log: log, timeout: timeout, maxArgBytes: DefaultMaxArgBytes, tools: map[string]*entry{}}
+	return &Registry{log: log, timeout: timeout, maxArgBytes: DefaultMaxArgBytes, tools: map[string]*entry{}, disabled: map[string]string{}}
 }
 
 // Register adds t. The name must be 1-64 characters of [A-Za-z0-9_-] and
@@ -88,6 +89,32 @@ func (r *Registry) Register(t Tool) error {
 	}
 	r.tools[name] = e
 	return nil
+}
+
+// Disable records that the tool called name is not available and why;
+// calls to it fail with ErrUnknownTool and the reason.
+func (r *Registry) Disable(name, reason string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.disabled[name] = reason
+}
+
+// Known returns nil when a tool called name is registered, else an error
+// wrapping ErrUnknownTool (with the reason when the tool was disabled).
+func (r *Registry) Known(name string) error {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	if _, ok := r.tools[name]; ok {
+		return nil
+	}
+	return r.unknownLocked(name)
+}
+
+func (r *Registry) unknownLocked(name string) error {
+	if why, ok := r.disabled[name]; ok {
+		return fmt.Errorf("%w: %q is disabled: %s", ErrUnknownTool, name, why)
+	}
+	return fmt.Errorf("%w: %q", ErrUnknownTool, name)
 }
 
 // Get returns the tool called name.
@@ -130,7 +157,7 @@ func (r *Registry) Validate(name string, args json.RawMessage) error {
 	e, ok := r.tools[name]
 	r.mu.RUnlock()
 	if !ok {
-		return fmt.Errorf("%w: %q", ErrUnknownTool, name)
+		return r.Known(name)
 	}
 	_, err := r.validate(e, name, args)
 	return err
@@ -209,9 +236,13 @@ func (r *Registry) Invoke(ctx context.Context, name string, args json.RawMessage
 func (r *Registry) invoke(ctx context.Context, name string, args json.RawMessage) (json.RawMessage, error) {
 	r.mu.RLock()
 	e, ok := r.tools[name]
+	var unknown error
+	if !ok {
+		unknown = r.unknownLocked(name)
+	}
 	r.mu.RUnlock()
 	if !ok {
-		return nil, fmt.Errorf("%w: %q", ErrUnknownTool, name)
+		return nil, unknown
 	}
 	args, err := r.validate(e, name, args)
 	if err != nil {

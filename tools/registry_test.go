@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"log/slog"
 	"strings"
 	"testing"
@@ -256,5 +257,51 @@ func TestLangChainAdapter(t *testing.T) {
 	}
 	if _, ok := r.LangChain("nope"); ok {
 		t.Fatal("adapter for unknown tool")
+	}
+}
+
+func TestDisabledToolReason(t *testing.T) {
+	r, err := NewDefault(discardLog(), Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = r.Invoke(context.Background(), "http_get", json.RawMessage(`{"url":"https://example.com/"}`))
+	if !errors.Is(err, ErrUnknownTool) || !strings.Contains(err.Error(), "tools.http_get.allow") {
+		t.Fatalf("got %v", err)
+	}
+	if err := r.Known("calculator"); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Validate("http_get", nil); !errors.Is(err, ErrUnknownTool) {
+		t.Fatal(err)
+	}
+}
+
+// BenchmarkInvokeOverhead measures what the registry adds to a call:
+// schema validation, the timeout context and goroutine, logging (to a
+// discarding handler) and output checks, around a tool that does nothing.
+func BenchmarkInvokeOverhead(b *testing.B) {
+	r := NewRegistry(slog.New(slog.NewTextHandler(io.Discard, nil)), 0)
+	r.Register(echoTool("echo"))
+	args := json.RawMessage(`{"msg":"hello","n":3,"mode":"a"}`)
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := r.Invoke(ctx, "echo", args); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkValidate is schema validation alone.
+func BenchmarkValidate(b *testing.B) {
+	r := NewRegistry(discardLog(), 0)
+	r.Register(echoTool("echo"))
+	args := json.RawMessage(`{"msg":"hello","n":3,"mode":"a"}`)
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := r.Validate("echo", args); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

@@ -60,27 +60,28 @@ func (s SearchDocuments) Invoke(ctx context.Context, args json.RawMessage) (json
 		return nil, errors.New("search_documents: no document store configured")
 	}
 	var in struct {
-		Query      string `json:"query"`
-		Collection string `json:"collection"`
-		TopK       int    `json:"top_k"`
+		Query      string  `json:"query"`
+		Collection string  `json:"collection"`
+		TopK       float64 `json:"top_k"` // the schema allows 3.0 and 1e1 as integers
 	}
 	if err := json.Unmarshal(args, &in); err != nil {
 		return nil, invalidf("%v", err)
 	}
+	topK := int(min(max(in.TopK, 0), MaxSearchTopK))
 	if strings.TrimSpace(in.Query) == "" {
 		return nil, invalidf("query is blank")
 	}
 	if in.Collection == "" {
 		in.Collection = retrieval.DefaultCollection
 	}
-	if in.TopK <= 0 {
-		in.TopK = s.DefaultTopK
-		if in.TopK <= 0 {
-			in.TopK = 5
+	if topK <= 0 {
+		topK = s.DefaultTopK
+		if topK <= 0 {
+			topK = 5
 		}
 	}
-	in.TopK = min(in.TopK, MaxSearchTopK)
-	hits, err := s.Store.Search(ctx, retrieval.Query{Collection: in.Collection, Text: in.Query, TopK: in.TopK})
+	topK = min(topK, MaxSearchTopK)
+	hits, err := s.Store.Search(ctx, retrieval.Query{Collection: in.Collection, Text: in.Query, TopK: topK})
 	if err != nil {
 		if errors.Is(err, retrieval.ErrInvalid) {
 			return nil, fmt.Errorf("%w: %w", ErrInvalidInput, err)

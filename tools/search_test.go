@@ -48,6 +48,12 @@ func TestSearchDocuments(t *testing.T) {
 	if got.Collection != retrieval.DefaultCollection || got.TopK != 5 {
 		t.Fatalf("defaults %+v", got)
 	}
+	// 3.0 and 1e1 are integers to JSON Schema; the tool accepts them too.
+	for a, want := range map[string]int{`{"query":"x","top_k":3.0}`: 3, `{"query":"x","top_k":1e1}`: 10} {
+		if _, err := r.Invoke(context.Background(), "search_documents", json.RawMessage(a)); err != nil || got.TopK != want {
+			t.Errorf("%s: %v, top_k %d", a, err, got.TopK)
+		}
+	}
 	// Schema limits.
 	var ae *ArgumentError
 	for _, a := range []string{`{"query":"x","top_k":21}`, `{"query":"x","top_k":0}`, `{"query":""}`, `{}`, `{"query":"x","filters":[]}`} {
