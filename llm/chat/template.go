@@ -16,7 +16,7 @@ import (
 
 // Limits on what one template may do; exceeding one is an error.
 const (
-	MaxSourceSize  = 1 << 20          // template source bytes
+	MaxSourceSize  = 256 << 10        // template source bytes (real ones are under 20 KiB)
 	MaxOutputSize  = 32 << 20         // bytes one render may produce, also any one string value
 	MaxRenderTime  = 10 * time.Second // wall time of one render
 	maxRange       = 100_000          // range() length, as Jinja2's sandbox
