@@ -6,6 +6,7 @@ import (
 	"compress/flate"
 	"context"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -445,4 +446,51 @@ func TestDetectProseIsNotCSV(t *testing.T) {
 			t.Errorf("Detect = %s, %v", f, err)
 		}
 	}
+}
+
+func TestConcurrentLoads(t *testing.T) {
+	names := []string{"sample.pdf", "sample.docx", "sample.html", "sample.md", "sample.csv", "sample.json"}
+	errc := make(chan error, 4*len(names))
+	for i := 0; i < 4; i++ {
+		for _, n := range names {
+			data := readFixture(t, n)
+			go func() {
+				doc, err := Load(context.Background(), n, data, DefaultLimits())
+				if err == nil && len(doc.Blocks) == 0 {
+					err = errors.New("no blocks")
+				}
+				errc <- err
+			}()
+		}
+	}
+	for i := 0; i < 4*len(names); i++ {
+		if err := <-errc; err != nil {
+			t.Error(err)
+		}
+	}
+}
+
+// The bomb builder really produces what it claims: a valid archive that
+// inflates to the declared size with a matching checksum.
+func TestZipBombIsReal(t *testing.T) {
+	bomb := testdocs.ZipBomb(8 << 20)
+	zr, err := zip.NewReader(bytes.NewReader(bomb), int64(len(bomb)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rc, err := zr.File[0].Open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := io.Copy(io.Discard, rc)
+	if err != nil || n < 8<<20 || uint64(n) != zr.File[0].UncompressedSize64 {
+		t.Fatalf("inflated %d bytes (declared %d): %v", n, zr.File[0].UncompressedSize64, err)
+	}
+	// Without the header pre-check the byte counter stops it too.
+	budget := &byteBudget{left: 1 << 20, limit: 1 << 20}
+	rc2, _ := zr.File[0].Open()
+	if _, err := io.Copy(io.Discard, budget.reader(rc2)); !errors.Is(err, ErrTooLarge) {
+		t.Fatalf("budget reader: %v", err)
+	}
+	t.Logf("%d compressed bytes inflate to %d", len(bomb), n)
 }

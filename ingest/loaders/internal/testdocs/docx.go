@@ -3,6 +3,8 @@ package testdocs
 import (
 	"archive/zip"
 	"bytes"
+	"compress/flate"
+	"hash/crc32"
 	"fmt"
 	"strings"
 	"time"
@@ -92,19 +94,52 @@ func DOCXRaw(title, documentXML string) []byte {
 	return buf.Bytes()
 }
 
-// ZipBomb returns a DOCX-shaped archive whose word/document.xml inflates to
-// size bytes (a paragraph repeated) from a small compressed part.
+// ZipBomb returns a DOCX-shaped archive whose word/document.xml honestly
+// inflates to about size bytes (a paragraph repeated) from a small
+// compressed part. The deflate stream is one compressed 1 MiB segment
+// repeated (each segment only refers back into itself), so building even a
+// multi-GiB bomb takes milliseconds.
 func ZipBomb(size int64) []byte {
+	const segSize = 1 << 20
+	unit := `<w:p><w:r><w:t>bomb</w:t></w:r></w:p>`
+	head := `<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>`
+	tail := `</w:body></w:document>`
+	seg := []byte(strings.Repeat(unit, segSize/len(unit)))
+	compress := func(b []byte, final bool) []byte {
+		var out bytes.Buffer
+		fw, _ := flate.NewWriter(&out, flate.BestCompression)
+		_, _ = fw.Write(b)
+		if final {
+			_ = fw.Close()
+		} else {
+			_ = fw.Flush()
+		}
+		return out.Bytes()
+	}
+	segZ := compress(seg, false)
+	var raw bytes.Buffer
+	raw.Write(compress([]byte(head), false))
+	crc := crc32.ChecksumIEEE([]byte(head))
+	n := uint64(len(head))
+	for int64(n) < size {
+		raw.Write(segZ)
+		crc = crc32.Update(crc, crc32.IEEETable, seg)
+		n += uint64(len(seg))
+	}
+	raw.Write(compress([]byte(tail), true))
+	crc = crc32.Update(crc, crc32.IEEETable, []byte(tail))
+	n += uint64(len(tail))
+
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
-	w, _ := zw.CreateHeader(&zip.FileHeader{Name: "word/document.xml", Method: zip.Deflate})
-	head := `<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>`
-	_, _ = w.Write([]byte(head))
-	chunk := []byte(strings.Repeat(`<w:p><w:r><w:t>bomb</w:t></w:r></w:p>`, 1024))
-	for n := int64(len(head)); n < size; n += int64(len(chunk)) {
-		_, _ = w.Write(chunk)
+	w, err := zw.CreateRaw(&zip.FileHeader{
+		Name: "word/document.xml", Method: zip.Deflate, CRC32: crc,
+		CompressedSize64: uint64(raw.Len()), UncompressedSize64: n,
+	})
+	if err != nil {
+		panic(err) // bytes.Buffer writes cannot fail
 	}
-	_, _ = w.Write([]byte(`</w:body></w:document>`))
+	_, _ = w.Write(raw.Bytes())
 	_ = zw.Close()
 	return buf.Bytes()
 }
