@@ -37,10 +37,15 @@ type Config struct {
 	MaxSentences int // sentences in an extractive answer (default 3)
 }
 
-// Agent answers questions.
+// Agent answers questions. With a Generator it answers from the model
+// (sources in the prompt, citations checked afterwards); without one it
+// answers extractively. With an Embedder, retrieval is hybrid.
 type Agent struct {
-	Store  Searcher
-	Config Config
+	Store     Searcher
+	Config    Config
+	Generator Generator     // optional
+	Embedder  QueryEmbedder // optional
+	cache     embedCache
 }
 
 // Request is a question.
@@ -72,8 +77,11 @@ type Answer struct {
 	Citations []Citation `json:"citations"`
 	// Grounded is true when the answer states facts and every one of them
 	// is backed by a cited passage; a refusal is not grounded.
-	Grounded  bool               `json:"grounded"`
-	Refused   bool               `json:"refused"`
+	Grounded bool `json:"grounded"`
+	Refused  bool `json:"refused"`
+	// Claims is the groundedness check of a generated answer: each
+	// sentence, the sources it cites and how much of it they support.
+	Claims    []Claim            `json:"claims,omitempty"`
 	Generator string             `json:"generator"`
 	ToolCalls []ToolCall         `json:"tool_calls"`
 	Timings   map[string]float64 `json:"timings"`
@@ -132,7 +140,15 @@ func (a *Agent) Ask(ctx context.Context, req Request, emit func(Event)) (*Answer
 	if topK > 100 {
 		return nil, fmt.Errorf("%w: top_k must be at most 100", ErrInvalid)
 	}
-	hits, err := a.Store.Search(ctx, retrieval.Query{Collection: req.Collection, Text: q, TopK: topK, Filters: req.Filters})
+	query := retrieval.Query{Collection: req.Collection, Text: q, TopK: topK, Filters: req.Filters}
+	if a.Embedder != nil {
+		vec, err := a.cache.embed(ctx, a.Embedder, q)
+		if err != nil {
+			return nil, fmt.Errorf("embed question: %w", err)
+		}
+		query.Vector = vec
+	}
+	hits, err := a.Store.Search(ctx, query)
 	if err != nil {
 		return nil, fmt.Errorf("retrieve: %w", err)
 	}
@@ -140,14 +156,28 @@ func (a *Agent) Ask(ctx context.Context, req Request, emit func(Event)) (*Answer
 	if emit != nil {
 		emit(Event{Type: "retrieval", Data: hitSummaries(hits)})
 	}
-	ans := a.extract(ctx, req.Collection, q, hits, cfg)
+	ev := a.evidence(ctx, req.Collection, q, hits)
+	var ans *Answer
+	switch {
+	case a.Generator == nil:
+		ans = a.extract(ev, hits, cfg)
+	case ev.best() < cfg.MinCoverage:
+		// Too little evidence: refuse without asking the model, which
+		// could only answer from its own memory.
+		ans = refuse(&Answer{Generator: a.Generator.Name(), ToolCalls: []ToolCall{}, Citations: []Citation{}})
+	default:
+		ans, err = a.generate(ctx, q, hits, emit)
+		if err != nil {
+			return nil, err
+		}
+	}
 	ans.Timings = map[string]float64{
 		"retrieval_ms": ms(tRetrieve),
 		"answer_ms":    ms(time.Since(start) - tRetrieve),
 		"total_ms":     ms(time.Since(start)),
 	}
 	if emit != nil {
-		if !ans.Refused {
+		if !ans.Refused && a.Generator == nil {
 			emit(Event{Type: "token", Data: map[string]string{"text": ans.Answer}})
 		}
 		emit(Event{Type: "final", Data: ans})
@@ -182,15 +212,26 @@ type candidate struct {
 	terms    map[string]bool
 }
 
-// extract picks answer sentences. A sentence's coverage is the IDF-weighted
-// share of question terms it contains; terms found only in the chunk's
-// title, heading or neighbouring sentences count half (context supports but
-// does not state the fact).
-func (a *Agent) extract(ctx context.Context, collection, question string, hits []retrieval.Hit, cfg Config) *Answer {
-	ans := &Answer{Generator: "extractive", ToolCalls: []ToolCall{}, Citations: []Citation{}}
+// evidence is the question's sentence-level support in the hits.
+type evidence struct {
+	cands []candidate // best first
+}
+
+func (e evidence) best() float64 {
+	if len(e.cands) == 0 {
+		return 0
+	}
+	return e.cands[0].coverage
+}
+
+// evidence scores every sentence of the hits. A sentence's coverage is the
+// IDF-weighted share of question terms it contains; terms found only in the
+// chunk's title, heading or neighbouring sentences count half (context
+// supports but does not state the fact).
+func (a *Agent) evidence(ctx context.Context, collection, question string, hits []retrieval.Hit) evidence {
 	qterms := unique(retrieval.Analyze(question))
 	if len(qterms) == 0 || len(hits) == 0 {
-		return refuse(ans)
+		return evidence{}
 	}
 	weights := a.idf(ctx, collection, qterms)
 	var total float64
@@ -214,13 +255,19 @@ func (a *Agent) extract(ctx context.Context, collection, question string, hits [
 			if cov == 0 {
 				continue
 			}
-			// Prefer better-ranked chunks slightly, and sentences that are
-			// not just a restatement of the question.
+			// Prefer better-ranked chunks slightly.
 			score := cov + 0.02/float64(hi+1)
 			cands = append(cands, candidate{hit: hi, text: s, coverage: cov, score: score, terms: st})
 		}
 	}
 	sort.SliceStable(cands, func(i, j int) bool { return cands[i].score > cands[j].score })
+	return evidence{cands: cands}
+}
+
+// extract composes an extractive answer from the best sentences.
+func (a *Agent) extract(ev evidence, hits []retrieval.Hit, cfg Config) *Answer {
+	ans := &Answer{Generator: "extractive", ToolCalls: []ToolCall{}, Citations: []Citation{}}
+	cands := ev.cands
 	if len(cands) == 0 || cands[0].coverage < cfg.MinCoverage {
 		return refuse(ans)
 	}
@@ -249,14 +296,9 @@ func (a *Agent) extract(ctx context.Context, collection, question string, hits [
 	for _, p := range picked {
 		n, ok := numOf[p.hit]
 		if !ok {
-			h := hits[p.hit]
 			n = len(ans.Citations) + 1
 			numOf[p.hit] = n
-			ans.Citations = append(ans.Citations, Citation{
-				N: n, DocumentID: h.Document.ID, ChunkID: h.Chunk.ID, Title: h.Document.Title, Source: h.Document.Source,
-				Page: h.Chunk.Page, Heading: h.Chunk.Heading, Snippet: snippet(p.text), Score: h.Score,
-				Version: h.Document.Version, UpdatedAt: h.Document.UpdatedAt,
-			})
+			ans.Citations = append(ans.Citations, citation(n, hits[p.hit], p.text))
 		}
 		if b.Len() > 0 {
 			b.WriteByte(' ')
@@ -266,6 +308,14 @@ func (a *Agent) extract(ctx context.Context, collection, question string, hits [
 	ans.Answer = b.String()
 	ans.Grounded = true
 	return ans
+}
+
+func citation(n int, h retrieval.Hit, snip string) Citation {
+	return Citation{
+		N: n, DocumentID: h.Document.ID, ChunkID: h.Chunk.ID, Title: h.Document.Title, Source: h.Document.Source,
+		Page: h.Chunk.Page, Heading: h.Chunk.Heading, Snippet: snippet(snip), Score: h.Score,
+		Version: h.Document.Version, UpdatedAt: h.Document.UpdatedAt,
+	}
 }
 
 func refuse(a *Answer) *Answer {
