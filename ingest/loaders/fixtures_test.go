@@ -10,9 +10,13 @@ import (
 
 const docsDir = "../../testdata/docs"
 
-// samplePDF is testdata/docs/sample.pdf: three pages, one fact each.
+// samplePDF is testdata/docs/sample.pdf: three pages, one fact each, and an
+// outline: "Zephyr Pump Manual" (page 1) > "Maintenance" (2), "Warranty" (3).
 func samplePDF() []byte {
-	return testdocs.PDF("Zephyr Pump Manual", []testdocs.PDFPage{
+	outline := []testdocs.PDFBookmark{{Title: "Zephyr Pump Manual", Page: 0, Children: []testdocs.PDFBookmark{
+		{Title: "Maintenance", Page: 1}, {Title: "Warranty", Page: 2},
+	}}}
+	return testdocs.PDFWithOutline("Zephyr Pump Manual", []testdocs.PDFPage{
 		{
 			"Zephyr Pump Manual",
 			"",
@@ -32,7 +36,7 @@ func samplePDF() []byte {
 			"The warranty for the Zephyr pump lasts 36 months from delivery.",
 			"Claims are sent to warranty@nordvik.example with the serial number.",
 		},
-	})
+	}, outline)
 }
 
 // sampleDOCX is testdata/docs/sample.docx.

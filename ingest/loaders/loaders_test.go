@@ -83,10 +83,11 @@ func TestLoadFixtures(t *testing.T) {
 			{text: "On 31 December it closes at noon.", heading: []string{"Falcon Bakery Handbook", "Opening hours", "Holidays"}, kind: KindList},
 		}},
 		{"sample.pdf", FormatPDF, "Zephyr Pump Manual", 3, []fact{
-			{text: "The Zephyr pump is built in Tallinn by Nordvik Hydraulics.", page: 1, kind: KindParagraph},
-			{text: "The maintenance interval for the Zephyr pump is 450 hours.", page: 2, kind: KindParagraph},
-			{text: "must stay below 70 degrees Celsius", page: 2, kind: KindParagraph},
-			{text: "The warranty for the Zephyr pump lasts 36 months from delivery.", page: 3, kind: KindParagraph},
+			{text: "The Zephyr pump is built in Tallinn by Nordvik Hydraulics.", page: 1, kind: KindParagraph, heading: []string{"Zephyr Pump Manual"}},
+			{text: "The maintenance interval for the Zephyr pump is 450 hours.", page: 2, kind: KindParagraph, heading: []string{"Zephyr Pump Manual", "Maintenance"}},
+			{text: "must stay below 70 degrees Celsius", page: 2, kind: KindParagraph, heading: []string{"Zephyr Pump Manual", "Maintenance"}},
+			{text: "Warranty", page: 3, kind: KindHeading, heading: []string{"Zephyr Pump Manual", "Warranty"}},
+			{text: "The warranty for the Zephyr pump lasts 36 months from delivery.", page: 3, kind: KindParagraph, heading: []string{"Zephyr Pump Manual", "Warranty"}},
 		}},
 		{"sample.docx", FormatDOCX, "Nimbus Expense Policy", 0, []fact{
 			{text: "Employees may claim up to 85 euros per day for meals while travelling.", heading: []string{"Expense Policy", "Travel"}, kind: KindParagraph},
@@ -493,4 +494,32 @@ func TestZipBombIsReal(t *testing.T) {
 		t.Fatalf("budget reader: %v", err)
 	}
 	t.Logf("%d compressed bytes inflate to %d", len(bomb), n)
+}
+
+func TestPDFOutlineWithoutMatchingText(t *testing.T) {
+	pdf := testdocs.PDFWithOutline("", []testdocs.PDFPage{{"Intro text here."}, {"Body text here."}, {"More body."}},
+		[]testdocs.PDFBookmark{{Title: "Part A", Page: 0}, {Title: "Part B", Page: 1, Children: []testdocs.PDFBookmark{{Title: "B.1", Page: 2}}}})
+	doc := load(t, "o.pdf", pdf)
+	want := [][]string{{"Part A"}, {"Part B"}, {"Part B", "B.1"}}
+	for i, b := range doc.Blocks {
+		if b.Page != i+1 || !slices.Equal(b.Heading, want[i]) || b.Kind != KindParagraph {
+			t.Errorf("block %d: %+v", i, b)
+		}
+	}
+}
+
+// A cyclic outline (B's /Next points back to A) must not hang or blow up.
+func TestPDFCyclicOutline(t *testing.T) {
+	pdf := testdocs.PDFWithOutline("", []testdocs.PDFPage{{"Alpha text."}, {"Beta text."}},
+		[]testdocs.PDFBookmark{{Title: "A", Page: 0}, {Title: "B", Page: 1}})
+	// Objects: 1-4 fixed, pages 5-8, outline root 9, A 10, B 11.
+	cyc := bytes.Replace(pdf, []byte("/Prev 10 0 R"), []byte("/Next 10 0 R"), 1)
+	if bytes.Equal(cyc, pdf) {
+		t.Fatal("fixture layout changed")
+	}
+	start := time.Now()
+	doc := load(t, "cyclic.pdf", cyc)
+	if time.Since(start) > 20*time.Second || len(doc.Blocks) != 2 || doc.Blocks[1].Heading[0] != "B" {
+		t.Fatalf("%v %+v", time.Since(start), doc.Blocks)
+	}
 }

@@ -33,6 +33,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -42,6 +43,7 @@ import (
 
 	"github.com/klippa-app/go-pdfium"
 	pdfiumerrors "github.com/klippa-app/go-pdfium/errors"
+	"github.com/klippa-app/go-pdfium/references"
 	"github.com/klippa-app/go-pdfium/requests"
 	"github.com/klippa-app/go-pdfium/webassembly"
 	"github.com/tetratelabs/wazero"
@@ -128,6 +130,9 @@ func pdfCompilationCache() wazero.CompilationCache {
 // loadPDF extracts the text layer page by page. Each page's text is split
 // into paragraphs (blank lines, or a short line that ends a sentence);
 // hyphenated line breaks are joined. Every block carries its 1-based page.
+// The document outline (bookmarks) gives heading paths: a bookmark's path
+// holds from its page on, starting at the paragraph that repeats its title
+// (which becomes a heading block) or else at the top of the page.
 // Scanned pages without a text layer yield no blocks (no OCR).
 func loadPDF(ctx context.Context, data []byte, lim Limits) (doc *Document, err error) {
 	pool, err := getPDFPool()
@@ -197,6 +202,8 @@ func loadPDF(ctx context.Context, data []byte, lim Limits) (doc *Document, err e
 	if mt, err := inst.FPDF_GetMetaText(&requests.FPDF_GetMetaText{Document: od.Document, Tag: "Title"}); err == nil {
 		doc.Title = collapseSpace(mt.Value)
 	}
+	outline := pdfOutline(inst, od.Document)
+	var path []string
 	var total int64
 	for i := 0; i < pc.PageCount; i++ {
 		if err := ctx.Err(); err != nil {
@@ -210,11 +217,113 @@ func loadPDF(ctx context.Context, data []byte, lim Limits) (doc *Document, err e
 		if total > lim.MaxDecompressedBytes {
 			return nil, fmt.Errorf("pdf text exceeds %d bytes: %w", lim.MaxDecompressedBytes, ErrTooLarge)
 		}
-		for _, p := range pdfParagraphs(pt.Text) {
-			doc.Blocks = append(doc.Blocks, Block{Text: p, Kind: KindParagraph, Page: i + 1})
+		paras := pdfParagraphs(pt.Text)
+		// Bookmarks pointing at this page: one whose title matches a
+		// paragraph turns that paragraph into a heading; the others take
+		// effect from the top of the page.
+		var here []pdfBookmark
+		for len(outline) > 0 && outline[0].page <= i {
+			here = append(here, outline[0])
+			outline = outline[1:]
+		}
+		at := map[int][]string{}
+		next := 0
+		for _, bm := range here {
+			found := -1
+			for k := next; k < len(paras) && bm.page == i; k++ {
+				if strings.EqualFold(paras[k], bm.path[len(bm.path)-1]) {
+					found = k
+					break
+				}
+			}
+			if found < 0 {
+				path = bm.path
+				continue
+			}
+			at[found] = bm.path
+			next = found + 1
+		}
+		for k, p := range paras {
+			kind := KindParagraph
+			if hp, ok := at[k]; ok {
+				path, kind = hp, KindHeading
+			}
+			doc.Blocks = append(doc.Blocks, Block{Text: p, Kind: kind, Page: i + 1, Heading: clonePath(path)})
 		}
 	}
 	return doc, nil
+}
+
+// pdfBookmark is an outline entry: the 0-based page it points at and its
+// title path.
+type pdfBookmark struct {
+	page int
+	path []string
+}
+
+// Outline walking is bounded: a malicious outline may be cyclic, and
+// PDFium's sibling and child calls do not detect cycles.
+const (
+	maxPDFBookmarks     = 4096
+	maxPDFBookmarkDepth = 12
+)
+
+// pdfOutline returns the document's bookmarks that point at a page, in
+// outline order, stably sorted by page. Failures yield no outline.
+func pdfOutline(inst pdfium.Pdfium, d references.FPDF_DOCUMENT) []pdfBookmark {
+	var out []pdfBookmark
+	count := 0
+	var walk func(bm *references.FPDF_BOOKMARK, path []string, depth int)
+	walk = func(bm *references.FPDF_BOOKMARK, path []string, depth int) {
+		for bm != nil && count < maxPDFBookmarks && depth < maxPDFBookmarkDepth {
+			count++
+			title := ""
+			if t, err := inst.FPDFBookmark_GetTitle(&requests.FPDFBookmark_GetTitle{Bookmark: *bm}); err == nil {
+				title = collapseSpace(strings.ToValidUTF8(t.Title, ""))
+			}
+			p := append(clonePath(path), title)
+			if page := pdfBookmarkPage(inst, d, *bm); title != "" && page >= 0 {
+				out = append(out, pdfBookmark{page: page, path: p})
+			}
+			if c, err := inst.FPDFBookmark_GetFirstChild(&requests.FPDFBookmark_GetFirstChild{Document: d, Bookmark: bm}); err == nil && c.Bookmark != nil && title != "" {
+				walk(c.Bookmark, p, depth+1)
+			}
+			n, err := inst.FPDFBookmark_GetNextSibling(&requests.FPDFBookmark_GetNextSibling{Document: d, Bookmark: *bm})
+			if err != nil {
+				return
+			}
+			bm = n.Bookmark
+		}
+	}
+	if first, err := inst.FPDFBookmark_GetFirstChild(&requests.FPDFBookmark_GetFirstChild{Document: d}); err == nil {
+		walk(first.Bookmark, nil, 0)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].page < out[j].page })
+	return out
+}
+
+// pdfBookmarkPage is the 0-based page a bookmark's destination (or GoTo
+// action) points at, or -1.
+func pdfBookmarkPage(inst pdfium.Pdfium, d references.FPDF_DOCUMENT, bm references.FPDF_BOOKMARK) int {
+	var dest *references.FPDF_DEST
+	if r, err := inst.FPDFBookmark_GetDest(&requests.FPDFBookmark_GetDest{Document: d, Bookmark: bm}); err == nil {
+		dest = r.Dest
+	}
+	if dest == nil {
+		if a, err := inst.FPDFBookmark_GetAction(&requests.FPDFBookmark_GetAction{Bookmark: bm}); err == nil && a.Action != nil {
+			if r, err := inst.FPDFAction_GetDest(&requests.FPDFAction_GetDest{Document: d, Action: *a.Action}); err == nil {
+				dest = r.Dest
+			}
+		}
+	}
+	if dest == nil {
+		return -1
+	}
+	r, err := inst.FPDFDest_GetDestPageIndex(&requests.FPDFDest_GetDestPageIndex{Document: d, Dest: *dest})
+	if err != nil {
+		return -1
+	}
+	return r.Index
 }
 
 var pdfSpaces = regexp.MustCompile(`[ \t\x{00a0}]+`)
