@@ -161,7 +161,6 @@ type bpeScratch struct {
 	offs []int32
 	cur  []span
 	tmp  []span
-	ids  []int32
 }
 
 var bpeScratchPool = sync.Pool{New: func() any { return new(bpeScratch) }}

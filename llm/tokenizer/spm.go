@@ -9,8 +9,8 @@ import (
 // a one-byte token, else UNK (None when there is none).
 func (t *Tokenizer) spmByteToken(b byte) int32 {
 	const hex = "0123456789ABCDEF"
-	name := string([]byte{'<', '0', 'x', hex[b>>4], hex[b&15], '>'})
-	if id, ok := t.toID[name]; ok {
+	name := []byte{'<', '0', 'x', hex[b>>4], hex[b&15], '>'}
+	if id, ok := t.toID[string(name)]; ok {
 		return id
 	}
 	if id, ok := t.toID[string([]byte{b})]; ok {

@@ -250,12 +250,6 @@ func init() {
 	}
 }
 
-// bytesFromByteLevel decodes a byte-level BPE token text to raw bytes. ok is
-// false when the text has a character outside the 256-symbol alphabet.
-func bytesFromByteLevel(s string) ([]byte, bool) {
-	return appendFromByteLevel(make([]byte, 0, len(s)), s)
-}
-
 // appendFromByteLevel appends the raw bytes of a byte-level BPE text to dst.
 func appendFromByteLevel(dst []byte, s string) ([]byte, bool) {
 	for i := 0; i < len(s); {
