@@ -126,11 +126,16 @@ var (
 )
 
 const chatMLSource = `{%- for message in messages %}
-{{- '<|im_start|>' + message.role + '\n' + message.content }}
+{%- if message.tool_calls %}
+{{- '<|im_start|>' + message.role }}
+{%- if message.content %}{{ '\n' + message.content }}{% endif %}
 {%- for call in message.tool_calls %}
 {{- '\n<tool_call>\n{"name": "' + call.function.name + '", "arguments": ' + call.function.arguments | tojson + '}\n</tool_call>' }}
 {%- endfor %}
 {{- '<|im_end|>\n' }}
+{%- else %}
+{{- '<|im_start|>' + message.role + '\n' + message.content + '<|im_end|>\n' }}
+{%- endif %}
 {%- endfor %}
 {%- if add_generation_prompt %}
 {{- '<|im_start|>assistant\n' }}
