@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -17,6 +16,7 @@ var askCmd = &cobra.Command{
 	Short: "Ask a question over the local store; the answer cites its sources",
 	Args:  cobra.MinimumNArgs(1),
 	RunE: func(cmd *cobra.Command, args []string) error {
+		out := cmd.OutOrStdout()
 		collection, _ := cmd.Flags().GetString("collection")
 		topK, _ := cmd.Flags().GetInt("top-k")
 		return withApp(cmd, func(ctx context.Context, a *app) error {
@@ -25,19 +25,19 @@ var askCmd = &cobra.Command{
 				return err
 			}
 			if flagJSON {
-				enc := json.NewEncoder(os.Stdout)
+				enc := json.NewEncoder(out)
 				enc.SetIndent("", "  ")
 				return enc.Encode(ans)
 			}
-			fmt.Println(ans.Answer)
+			fmt.Fprintln(out, ans.Answer)
 			if len(ans.Citations) > 0 {
-				fmt.Println()
+				fmt.Fprintln(out)
 				for _, c := range ans.Citations {
 					loc := c.Source
 					if c.Page > 0 {
 						loc += fmt.Sprintf(", page %d", c.Page)
 					}
-					fmt.Printf("[%d] %s (%s; v%d, updated %s)\n", c.N, c.Title, loc, c.Version, c.UpdatedAt.Format("2006-01-02 15:04"))
+					fmt.Fprintf(out, "[%d] %s (%s; v%d, updated %s)\n", c.N, c.Title, loc, c.Version, c.UpdatedAt.Format("2006-01-02 15:04"))
 				}
 			}
 			return nil

@@ -4,7 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"os"
+	"io"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -14,8 +14,8 @@ import (
 
 var documentsCmd = &cobra.Command{Use: "documents", Short: "List, show and delete stored documents"}
 
-func printJSON(v any) error {
-	enc := json.NewEncoder(os.Stdout)
+func printJSON(out io.Writer, v any) error {
+	enc := json.NewEncoder(out)
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
 }
@@ -24,6 +24,7 @@ func init() {
 	list := &cobra.Command{
 		Use: "list", Short: "List documents", Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			out := cmd.OutOrStdout()
 			coll, _ := cmd.Flags().GetString("collection")
 			limit, _ := cmd.Flags().GetInt("limit")
 			offset, _ := cmd.Flags().GetInt("offset")
@@ -33,15 +34,15 @@ func init() {
 					return err
 				}
 				if flagJSON {
-					return printJSON(map[string]any{"documents": docs, "total": total})
+					return printJSON(out, map[string]any{"documents": docs, "total": total})
 				}
-				w := tabwriter.NewWriter(os.Stdout, 0, 4, 2, ' ', 0)
+				w := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
 				fmt.Fprintln(w, "ID\tCOLLECTION\tVERSION\tCHUNKS\tUPDATED\tTITLE\tSOURCE")
 				for _, d := range docs {
 					fmt.Fprintf(w, "%s\t%s\t%d\t%d\t%s\t%s\t%s\n", d.ID, d.Collection, d.Version, d.ChunkCount, d.UpdatedAt.Format("2006-01-02 15:04"), d.Title, d.Source)
 				}
 				w.Flush()
-				fmt.Printf("%d of %d documents\n", len(docs), total)
+				fmt.Fprintf(out, "%d of %d documents\n", len(docs), total)
 				return nil
 			})
 		},
@@ -52,6 +53,7 @@ func init() {
 	show := &cobra.Command{
 		Use: "show ID", Short: "Show a document's metadata (and chunks with --chunks)", Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			out := cmd.OutOrStdout()
 			withChunks, _ := cmd.Flags().GetBool("chunks")
 			return withApp(cmd, func(ctx context.Context, a *app) error {
 				d, err := a.store.GetDocument(ctx, args[0])
@@ -65,16 +67,16 @@ func init() {
 					}
 				}
 				if flagJSON {
-					return printJSON(map[string]any{"document": d, "chunks": chunks})
+					return printJSON(out, map[string]any{"document": d, "chunks": chunks})
 				}
-				fmt.Printf("id:         %s\ncollection: %s\ntitle:      %s\nsource:     %s\nformat:     %s\nversion:    %d\nchunks:     %d\nsize:       %d bytes\nhash:       %s\ncreated:    %s\nupdated:    %s\n",
+				fmt.Fprintf(out, "id:         %s\ncollection: %s\ntitle:      %s\nsource:     %s\nformat:     %s\nversion:    %d\nchunks:     %d\nsize:       %d bytes\nhash:       %s\ncreated:    %s\nupdated:    %s\n",
 					d.ID, d.Collection, d.Title, d.Source, d.Format, d.Version, d.ChunkCount, d.Size, d.ContentHash, d.CreatedAt, d.UpdatedAt)
 				if len(d.Metadata) > 0 {
 					m, _ := json.Marshal(d.Metadata)
-					fmt.Printf("metadata:   %s\n", m)
+					fmt.Fprintf(out, "metadata:   %s\n", m)
 				}
 				for _, c := range chunks {
-					fmt.Printf("\n--- chunk %d (page %d, %v) ---\n%s\n", c.Ordinal, c.Page, c.Heading, c.Text)
+					fmt.Fprintf(out, "\n--- chunk %d (page %d, %v) ---\n%s\n", c.Ordinal, c.Page, c.Heading, c.Text)
 				}
 				return nil
 			})
@@ -84,12 +86,13 @@ func init() {
 	del := &cobra.Command{
 		Use: "delete ID...", Short: "Delete documents and all their chunks", Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			out := cmd.OutOrStdout()
 			return withApp(cmd, func(ctx context.Context, a *app) error {
 				for _, id := range args {
 					if err := a.store.DeleteDocument(ctx, id); err != nil {
 						return err
 					}
-					fmt.Println("deleted", id)
+					fmt.Fprintln(out, "deleted", id)
 				}
 				return nil
 			})

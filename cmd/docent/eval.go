@@ -20,6 +20,7 @@ var evalRetrievalCmd = &cobra.Command{
 	Short: "Index a BEIR-format corpus in a scratch store and report nDCG@10, Recall@100, MRR@10",
 	Args:  cobra.NoArgs,
 	RunE: func(cmd *cobra.Command, _ []string) error {
+		out := cmd.OutOrStdout()
 		corpusPath, _ := cmd.Flags().GetString("corpus")
 		queriesPath, _ := cmd.Flags().GetString("queries")
 		qrelsPath, _ := cmd.Flags().GetString("qrels")
@@ -52,9 +53,9 @@ var evalRetrievalCmd = &cobra.Command{
 				return err
 			}
 			if flagJSON {
-				return printJSON(rep)
+				return printJSON(out, rep)
 			}
-			fmt.Printf("documents  %d (%d chunks, indexed in %.1fs, %.0f chunks/s)\nqueries    %d judged\nnDCG@10    %.4f\nRecall@100 %.4f\nMRR@10     %.4f\nsearch     p50 %.2f ms, p95 %.2f ms\n",
+			fmt.Fprintf(out, "documents  %d (%d chunks, indexed in %.1fs, %.0f chunks/s)\nqueries    %d judged\nnDCG@10    %.4f\nRecall@100 %.4f\nMRR@10     %.4f\nsearch     p50 %.2f ms, p95 %.2f ms\n",
 				rep.Documents, rep.Chunks, rep.IndexSeconds, float64(rep.Chunks)/rep.IndexSeconds, rep.Queries, rep.NDCG10, rep.Recall100, rep.MRR10, rep.SearchP50MS, rep.SearchP95MS)
 			return nil
 		})

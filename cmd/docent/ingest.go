@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -19,6 +20,7 @@ var ingestCmd = &cobra.Command{
 	Short: "Ingest files or directories (recursively) into the local store",
 	Args:  cobra.MinimumNArgs(1),
 	RunE: func(cmd *cobra.Command, args []string) error {
+		out := cmd.OutOrStdout()
 		collection, _ := cmd.Flags().GetString("collection")
 		metaJSON, _ := cmd.Flags().GetString("metadata")
 		var meta map[string]any
@@ -32,7 +34,7 @@ var ingestCmd = &cobra.Command{
 			return err
 		}
 		return withApp(cmd, func(ctx context.Context, a *app) error {
-			return runIngest(ctx, a, files, collection, meta)
+			return runIngest(ctx, out, a, files, collection, meta)
 		})
 	},
 }
@@ -77,14 +79,14 @@ func collectFiles(args []string) ([]string, error) {
 	return files, nil
 }
 
-func runIngest(ctx context.Context, a *app, files []string, collection string, meta map[string]any) error {
+func runIngest(ctx context.Context, out io.Writer, a *app, files []string, collection string, meta map[string]any) error {
 	bar := newBar(len(files), "ingesting")
 	type line struct {
 		File   string         `json:"file"`
 		Result *ingest.Result `json:"result,omitempty"`
 		Error  string         `json:"error,omitempty"`
 	}
-	var out []line
+	var lines []line
 	counts := map[string]int{}
 	failed := 0
 	for _, f := range files {
@@ -94,12 +96,12 @@ func runIngest(ctx context.Context, a *app, files []string, collection string, m
 			res, err = a.pipeline.Ingest(ctx, ingest.Input{Collection: collection, Source: filepath.Base(f), Data: data, Metadata: meta})
 			if err == nil {
 				counts[string(res.Status)]++
-				out = append(out, line{File: f, Result: &res})
+				lines = append(lines, line{File: f, Result: &res})
 			}
 		}
 		if err != nil {
 			failed++
-			out = append(out, line{File: f, Error: err.Error()})
+			lines = append(lines, line{File: f, Error: err.Error()})
 			if !flagJSON {
 				bar.Clear()
 				fmt.Fprintf(os.Stderr, "error: %s: %v\n", f, err)
@@ -109,16 +111,16 @@ func runIngest(ctx context.Context, a *app, files []string, collection string, m
 	}
 	_ = bar.Finish()
 	if flagJSON {
-		if err := json.NewEncoder(os.Stdout).Encode(out); err != nil {
+		if err := json.NewEncoder(out).Encode(lines); err != nil {
 			return err
 		}
 	} else {
-		for _, l := range out {
+		for _, l := range lines {
 			if l.Result != nil {
-				fmt.Printf("%-9s %s  v%d  %d chunks  %s\n", l.Result.Status, l.Result.ID, l.Result.Version, l.Result.Chunks, l.File)
+				fmt.Fprintf(out, "%-9s %s  v%d  %d chunks  %s\n", l.Result.Status, l.Result.ID, l.Result.Version, l.Result.Chunks, l.File)
 			}
 		}
-		fmt.Printf("%d files: %d created, %d updated, %d unchanged, %d duplicate, %d failed\n", len(files),
+		fmt.Fprintf(out, "%d files: %d created, %d updated, %d unchanged, %d duplicate, %d failed\n", len(files),
 			counts["created"], counts["updated"], counts["unchanged"], counts["duplicate"], failed)
 	}
 	if failed > 0 {
