@@ -168,7 +168,11 @@ var bpeScratchPool = sync.Pool{New: func() any { return new(bpeScratch) }}
 // bpeEncode pre-tokenizes text and runs BPE on every word.
 func (t *Tokenizer) bpeEncode(out []int32, text string) []int32 {
 	sc := bpeScratchPool.Get().(*bpeScratch)
-	defer bpeScratchPool.Put(sc)
+	defer func() {
+		if cap(sc.p.cps) <= 1<<20 { // do not keep huge buffers around
+			bpeScratchPool.Put(sc)
+		}
+	}()
 	norm, offs := decodeText(text, &sc.p, sc.offs)
 	sc.offs = offs
 	spans := t.pt.split(&sc.p, sc.cur, sc.tmp)

@@ -31,7 +31,11 @@ func isChineseChar(c rune) bool {
 
 func (t *Tokenizer) wpmEncode(out []int32, text string) []int32 {
 	sc := wpmScratchPool.Get().(*wpmScratch)
-	defer wpmScratchPool.Put(sc)
+	defer func() {
+		if cap(sc.buf) <= 4<<20 {
+			wpmScratchPool.Put(sc)
+		}
+	}()
 	// Words are written to buf, each preceded by U+2581.
 	buf := sc.buf[:0]
 	words := sc.words[:0]
