@@ -523,3 +523,10 @@ func TestPDFCyclicOutline(t *testing.T) {
 		t.Fatalf("%v %+v", time.Since(start), doc.Blocks)
 	}
 }
+
+func TestMarkdownInlineHTML(t *testing.T) {
+	doc := load(t, "h.md", []byte("# T\n\nLine with <br/> a <span class=\"x\">span</span> <!-- note --> and 3 < 4 > 2.\n"))
+	if got := doc.Blocks[1].Text; got != "Line with a span and 3 < 4 > 2." {
+		t.Errorf("%q", got)
+	}
+}

@@ -11,7 +11,8 @@ import (
 // is kept verbatim as code blocks, lists become list blocks, pipe tables
 // become table rows ("col: value; col: value"), and YAML/TOML front matter is
 // skipped (its title: field is used as the document title when present).
-// Inline markup (emphasis, code spans, links, images) is reduced to its text.
+// Inline markup (emphasis, code spans, links, images, inline HTML tags and
+// comments) is reduced to its text.
 func loadMarkdown(ctx context.Context, data []byte, lim Limits) (*Document, error) {
 	s, err := decodeText(data)
 	if err != nil {
@@ -397,6 +398,8 @@ var (
 	mdAutoLink = regexp.MustCompile(`<((?:https?|mailto):[^>\s]+)>`)
 	mdEmph     = regexp.MustCompile(`(\*\*|__)(\S(?:.*?\S)?)(\*\*|__)`)
 	mdCode     = regexp.MustCompile("`+([^`]+)`+")
+	mdHTMLTag  = regexp.MustCompile(`<!--.*?-->|</?[a-zA-Z][a-zA-Z0-9-]*(?:\s[^<>]*)?/?>`)
+	mdSpaces   = regexp.MustCompile(`[ \t]{2,}`)
 	mdEmph1    = regexp.MustCompile(`(^|[\s(])[*_](\S|\S[^*_\n]*\S)[*_]([\s).,;:!?]|$)`)
 )
 
@@ -404,6 +407,11 @@ var (
 func mdInline(s string) string {
 	if !strings.ContainsAny(s, "[]`*_<") {
 		return s
+	}
+	if strings.ContainsRune(s, '<') {
+		if t := mdHTMLTag.ReplaceAllString(s, ""); t != s {
+			s = mdSpaces.ReplaceAllString(t, " ")
+		}
 	}
 	s = mdImage.ReplaceAllString(s, "$1")
 	s = mdLink.ReplaceAllString(s, "$1")
