@@ -185,6 +185,12 @@ func (f *fetcher) do(ctx context.Context, req *http.Request) (*fetched, error) {
 	}
 	resp, err := f.client.Do(req)
 	if err != nil {
+		// url.Error's text holds the full URL; arguments in the query
+		// stay out of errors and logs.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = fmt.Errorf("%s %s: %w", ue.Op, redactURL(req.URL), ue.Err)
+		}
 		return nil, f.wrapErr(ctx, err)
 	}
 	defer resp.Body.Close()
@@ -195,7 +201,7 @@ func (f *fetcher) do(ctx context.Context, req *http.Request) (*fetched, error) {
 		if msg != "" {
 			msg = ": " + msg
 		}
-		return nil, fmt.Errorf("%w: %s returned %s%s", ErrUpstream, out.url, resp.Status, msg)
+		return nil, fmt.Errorf("%w: %s returned %s%s", ErrUpstream, redactURL(resp.Request.URL), resp.Status, msg)
 	}
 	if resp.ContentLength > f.maxBytes {
 		return nil, fmt.Errorf("%w: response of %d bytes exceeds the limit of %d bytes", ErrUpstream, resp.ContentLength, f.maxBytes)
@@ -232,6 +238,16 @@ func (f *fetcher) wrapErr(ctx context.Context, err error) error {
 		return err
 	}
 	return fmt.Errorf("%w: %w", ErrUpstream, err)
+}
+
+// redactURL drops credentials, query and fragment from u for messages.
+func redactURL(u *url.URL) string {
+	if u == nil {
+		return ""
+	}
+	c := *u
+	c.User, c.RawQuery, c.ForceQuery, c.Fragment, c.RawFragment = nil, "", false, "", ""
+	return c.String()
 }
 
 // isTextual reports whether a media type is text a model can read.

@@ -185,7 +185,7 @@ func (r *Registry) validate(e *entry, name string, args json.RawMessage) (json.R
 }
 
 // schemaMessage condenses the validator's multi-line report to one line:
-// "at '/msg': maxLength: got 12, want 10; at ”: missing property 'q'".
+// "at '/msg': maxLength: got 12, want 10; at '/n': minimum: got 0, want 1".
 func schemaMessage(err error) string {
 	lines := strings.Split(err.Error(), "\n")
 	var parts []string
