@@ -1,0 +1,148 @@
+package model
+
+import (
+	"math"
+
+	"github.com/docent-dev/docent/llm/gguf"
+)
+
+// attnTask computes attention for items token*Heads+head of the current
+// batch against the session's F16 KV cache (causal: token i sees positions
+// up to its own).
+type attnTask struct {
+	s     *Session
+	layer int
+	nTok  int
+}
+
+func (t *attnTask) Do(lo, hi int) {
+	s := t.s
+	d := s.d
+	hd, hdv := d.HeadDim, d.HeadDimV
+	kvd, vd := d.KVHeads*hd, d.KVHeads*hdv
+	group := d.Heads / d.KVHeads
+	scale := 1 / float32(math.Sqrt(float64(hd)))
+	kc, vc := s.kc[t.layer], s.vc[t.layer]
+	for it := lo; it < hi; it++ {
+		i, h := it/d.Heads, it%d.Heads
+		kvh := h / group
+		pos := s.n + i
+		q := s.q[it*hd : (it+1)*hd]
+		out := s.att[it*hdv : (it+1)*hdv]
+		if d.attn == AttentionClassic {
+			sc := s.scores[it*s.maxCtx : it*s.maxCtx+pos+1]
+			classicAttention(out, q, kc, vc, sc, kvh*hd, kvd, kvh*hdv, vd, scale)
+			continue
+		}
+		flashAttention(out, q, kc, vc, pos+1, kvh*hd, kvd, kvh*hdv, vd, scale)
+	}
+}
+
+func f16r(x float32) float32 { return gguf.FP16ToFP32(gguf.FP32ToFP16(x)) }
+
+func expf(x float32) float32 { return float32(math.Exp(float64(x))) }
+
+// flashAttention follows ggml's CPU flash attention for F16 K/V: scores
+// from F16 dot products, an online softmax, and a value accumulator kept in
+// F16 (rescaled when the running maximum grows).
+func flashAttention(out, q []float32, kc, vc []uint16, nkv, kOff, kStride, vOff, vStride int, scale float32) {
+	hd, hdv := len(q), len(out)
+	for j := range out {
+		out[j] = 0
+	}
+	M := float32(math.Inf(-1))
+	var S float32
+	for j := 0; j < nkv; j++ {
+		krow := kc[j*kStride+kOff : j*kStride+kOff+hd]
+		sc := dotF16Attn(krow, q) * scale
+		ms, vs := float32(1), float32(1)
+		if sc > M {
+			mold := M
+			M = sc
+			ms = expf(mold - M)
+			for c := range out {
+				out[c] = f16r(out[c] * ms)
+			}
+		} else {
+			vs = expf(sc - M)
+		}
+		vrow := vc[j*vStride+vOff : j*vStride+vOff+hdv]
+		for c, vb := range vrow {
+			out[c] = f16r(float32(math.FMA(float64(gguf.FP16ToFP32(vb)), float64(vs), float64(out[c]))))
+		}
+		S = S*ms + vs
+	}
+	var inv float32
+	if S != 0 {
+		inv = 1 / S
+	}
+	for c := range out {
+		out[c] *= inv
+	}
+}
+
+// classicAttention follows ggml without flash attention: F16 dot products
+// for the scores, softmax with the sum in float64, probabilities rounded to
+// F16 for the product with V.
+func classicAttention(out, q []float32, kc, vc []uint16, sc []float32, kOff, kStride, vOff, vStride int, scale float32) {
+	hd := len(q)
+	max := float32(math.Inf(-1))
+	for j := range sc {
+		krow := kc[j*kStride+kOff : j*kStride+kOff+hd]
+		sc[j] = dotF16Attn(krow, q) * scale
+		if sc[j] > max {
+			max = sc[j]
+		}
+	}
+	var sum float64
+	for j, v := range sc {
+		e := expf(v - max)
+		sc[j] = e
+		sum += float64(e)
+	}
+	inv := float32(1 / sum)
+	for j := range sc {
+		sc[j] = f16r(sc[j] * inv)
+	}
+	for c := range out {
+		var acc float32
+		for j, p := range sc {
+			acc = float32(math.FMA(float64(gguf.FP16ToFP32(vc[j*vStride+vOff+c])), float64(p), float64(acc)))
+		}
+		out[c] = acc
+	}
+}
+
+// dotF16Attn is ggml_vec_dot_f16 as built for AVX-512: four accumulators of
+// 16 lanes fed with fused multiply-adds, reduced pairwise; the tail in
+// float64.
+func dotF16Attn(k []uint16, q []float32) float32 {
+	n := len(q)
+	k = k[:n]
+	var acc [4][16]float32
+	i := 0
+	for ; i+64 <= n; i += 64 {
+		for a := 0; a < 4; a++ {
+			kk := k[i+16*a : i+16*a+16]
+			qq := q[i+16*a : i+16*a+16]
+			ac := &acc[a]
+			for l := 0; l < 16; l++ {
+				ac[l] = float32(math.FMA(float64(gguf.FP16ToFP32(kk[l])), float64(qq[l]), float64(ac[l])))
+			}
+		}
+	}
+	var r [16]float32
+	for l := 0; l < 16; l++ {
+		r[l] = (acc[0][l] + acc[2][l]) + (acc[1][l] + acc[3][l])
+	}
+	for w := 8; w >= 1; w /= 2 {
+		for l := 0; l < w; l++ {
+			r[l] += r[l+w]
+		}
+	}
+	sum := float64(r[0])
+	for ; i < n; i++ {
+		sum += float64(gguf.FP16ToFP32(k[i]) * q[i])
+	}
+	return float32(sum)
+}

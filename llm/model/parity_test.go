@@ -1,0 +1,178 @@
+package model
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"math"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/docent-dev/docent/llm/gguf"
+	"github.com/docent-dev/docent/llm/tokenizer"
+)
+
+const parityDir = "../../../shared/testdata/parity"
+
+type parityRefs struct {
+	Models map[string]struct {
+		Greedy []struct {
+			Prompt       string `json:"prompt"`
+			N            int    `json:"n"`
+			StdoutBase64 string `json:"stdout_base64"`
+		} `json:"greedy"`
+		Perplexity *struct {
+			Ctx int     `json:"ctx"`
+			PPL float64 `json:"ppl"`
+		} `json:"perplexity"`
+	} `json:"models"`
+}
+
+func loadRefs(t *testing.T) *parityRefs {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(parityDir, "references.json"))
+	if err != nil {
+		t.Skipf("llama.cpp parity fixtures not available (%v); they live in ../shared/testdata/parity", err)
+	}
+	var r parityRefs
+	if err := json.Unmarshal(b, &r); err != nil {
+		t.Fatal(err)
+	}
+	return &r
+}
+
+func openDecoder(t *testing.T, path string, opts Options) (*Decoder, *tokenizer.Tokenizer) {
+	t.Helper()
+	f, err := gguf.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	tok, err := tokenizer.FromGGUF(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := LoadDecoder(f, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(d.Close)
+	return d, tok
+}
+
+// greedyText renders what llama-simple prints: the prompt's pieces, then n
+// greedily generated pieces.
+func greedyText(t *testing.T, d *Decoder, tok *tokenizer.Tokenizer, prompt string, n int) []byte {
+	ids := tok.Encode(prompt, tokenizer.EncodeOptions{AddSpecial: true, ParseSpecial: true})
+	var out bytes.Buffer
+	for _, id := range ids {
+		out.Write(tok.PieceSpecial(id))
+	}
+	s := d.NewSession(len(ids) + n)
+	logits, err := s.Prefill(ids)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < n; i++ {
+		next := int32(argmax(logits))
+		if tok.IsEOG(next) {
+			break
+		}
+		out.Write(tok.PieceSpecial(next))
+		if logits, err = s.Decode(next); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out.WriteByte('\n') // llama-simple ends with a newline
+	return out.Bytes()
+}
+
+func argmax(x []float32) int {
+	best := 0
+	for i, v := range x {
+		if v > x[best] {
+			best = i
+		}
+	}
+	return best
+}
+
+func TestParityGreedy(t *testing.T) {
+	refs := loadRefs(t)
+	for name, m := range refs.Models {
+		if len(m.Greedy) == 0 {
+			continue
+		}
+		t.Run(name, func(t *testing.T) {
+			d, tok := openDecoder(t, filepath.Join(parityDir, name), Options{Threads: 2})
+			for _, g := range m.Greedy {
+				want, _ := base64.StdEncoding.DecodeString(g.StdoutBase64)
+				got := greedyText(t, d, tok, g.Prompt, g.N)
+				if !bytes.Equal(got, want) {
+					// Report where the outputs part.
+					i := 0
+					for i < len(got) && i < len(want) && got[i] == want[i] {
+						i++
+					}
+					t.Errorf("%q: output differs from llama.cpp at byte %d:\n got %q\nwant %q", g.Prompt, i, got, want)
+				}
+			}
+		})
+	}
+}
+
+// Perplexity as llama-perplexity computes it: non-overlapping chunks of ctx
+// tokens, BOS first when the vocabulary adds it, the second half scored.
+func perplexity(t *testing.T, d *Decoder, tok *tokenizer.Tokenizer, text string, ctx int) float64 {
+	ids := tok.Encode(text, tokenizer.EncodeOptions{AddSpecial: true, ParseSpecial: false})
+	s := d.NewSession(ctx)
+	var nll float64
+	var count int
+	for c := 0; (c+1)*ctx <= len(ids); c++ {
+		chunk := append([]int32(nil), ids[c*ctx:(c+1)*ctx]...)
+		if tok.AddBOS() {
+			chunk[0] = tok.BOS()
+		}
+		s.Reset()
+		logits, err := s.EvalAll(chunk)
+		if err != nil {
+			t.Fatal(err)
+		}
+		V := d.Vocab
+		for i := ctx / 2; i < ctx-1; i++ {
+			row := logits[i*V : (i+1)*V]
+			max := row[argmax(row)]
+			var sum float64
+			for _, v := range row {
+				sum += math.Exp(float64(v - max))
+			}
+			lp := float64(row[chunk[i+1]]-max) - math.Log(sum)
+			nll -= lp
+			count++
+		}
+	}
+	return math.Exp(nll / float64(count))
+}
+
+func TestParityPerplexity(t *testing.T) {
+	refs := loadRefs(t)
+	text, err := os.ReadFile(filepath.Join(parityDir, "ppl.txt"))
+	if err != nil {
+		t.Skip(err)
+	}
+	for name, m := range refs.Models {
+		if m.Perplexity == nil {
+			continue
+		}
+		t.Run(name, func(t *testing.T) {
+			d, tok := openDecoder(t, filepath.Join(parityDir, name), Options{Threads: 2})
+			got := perplexity(t, d, tok, string(text), m.Perplexity.Ctx)
+			rel := math.Abs(got-m.Perplexity.PPL) / m.Perplexity.PPL
+			t.Logf("PPL %.4f, llama.cpp %.4f (%.3f%%)", got, m.Perplexity.PPL, 100*rel)
+			if rel > 0.005 {
+				t.Errorf("perplexity %.4f differs from llama.cpp's %.4f by %.2f%%", got, m.Perplexity.PPL, 100*rel)
+			}
+		})
+	}
+}
