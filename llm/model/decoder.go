@@ -159,7 +159,10 @@ func LoadDecoder(f *gguf.File, opts Options) (*Decoder, error) {
 			func() (e error) { ly.wq, e = l.matrix(p+"attn_q.weight", qd, c.Embd, false); return },
 			func() (e error) { ly.wk, e = l.matrix(p+"attn_k.weight", kvd, c.Embd, false); return },
 			func() (e error) { ly.wv, e = l.matrix(p+"attn_v.weight", vd, c.Embd, false); return },
-			func() (e error) { ly.wo, e = l.matrix(p+"attn_output.weight", c.Embd, c.Heads*c.HeadDimV, false); return },
+			func() (e error) {
+				ly.wo, e = l.matrix(p+"attn_output.weight", c.Embd, c.Heads*c.HeadDimV, false)
+				return
+			},
 			func() (e error) { ly.bq, e = l.vector(p+"attn_q.bias", qd, true); return },
 			func() (e error) { ly.bk, e = l.vector(p+"attn_k.bias", kvd, true); return },
 			func() (e error) { ly.bv, e = l.vector(p+"attn_v.bias", vd, true); return },
