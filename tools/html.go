@@ -1,6 +1,7 @@
 package tools
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"strings"
@@ -13,10 +14,17 @@ import (
 // scripts, styles, templates, embedded objects and elements marked hidden
 // are dropped; block elements become line breaks; runs of whitespace
 // collapse.
+//
+// Documents the tree builder refuses (nesting deeper than 512 elements)
+// fall back to a flat token scan with the same rules for skipped elements.
 func HTMLText(r io.Reader) (title, text string, err error) {
-	doc, err := html.Parse(r)
+	data, err := io.ReadAll(r)
 	if err != nil {
-		return "", "", fmt.Errorf("parse html: %w", err)
+		return "", "", fmt.Errorf("read html: %w", err)
+	}
+	doc, err := html.Parse(bytes.NewReader(data))
+	if err != nil {
+		return tokenText(data)
 	}
 	var b strings.Builder
 	var walk func(n *html.Node, pre bool, depth int)
@@ -158,4 +166,58 @@ func tidyLines(s string) string {
 		out = append(out, l)
 	}
 	return strings.TrimSpace(strings.Join(out, "\n"))
+}
+
+// tokenText extracts visible text with the tokenizer alone.
+func tokenText(data []byte) (title, text string, err error) {
+	z := html.NewTokenizer(bytes.NewReader(data))
+	var b strings.Builder
+	skip := 0 // depth inside skipped elements
+	inTitle := false
+	for {
+		switch z.Next() {
+		case html.ErrorToken:
+			if z.Err() == io.EOF {
+				return title, tidyLines(b.String()), nil
+			}
+			return "", "", fmt.Errorf("parse html: %w", z.Err())
+		case html.StartTagToken:
+			tok := z.Token()
+			n := &html.Node{Type: html.ElementNode, DataAtom: tok.DataAtom, Data: tok.Data, Attr: tok.Attr}
+			switch {
+			case tok.DataAtom == atom.Title:
+				inTitle = true
+			case skip > 0 || skipElement(n) || tok.DataAtom == atom.Head:
+				if !voidElements[tok.DataAtom] {
+					skip++
+				}
+			case blockElements[tok.DataAtom] || tok.DataAtom == atom.Br:
+				b.WriteString("\n")
+			}
+		case html.EndTagToken:
+			tok := z.Token()
+			switch {
+			case tok.DataAtom == atom.Title:
+				inTitle = false
+			case skip > 0:
+				skip--
+			case blockElements[tok.DataAtom]:
+				b.WriteString("\n")
+			}
+		case html.TextToken:
+			switch {
+			case inTitle:
+				if title == "" {
+					title = strings.Join(strings.Fields(string(z.Text())), " ")
+				}
+			case skip == 0:
+				writeCollapsed(&b, string(z.Text()))
+			}
+		}
+	}
+}
+
+var voidElements = map[atom.Atom]bool{
+	atom.Area: true, atom.Base: true, atom.Br: true, atom.Col: true, atom.Embed: true, atom.Hr: true, atom.Img: true,
+	atom.Input: true, atom.Link: true, atom.Meta: true, atom.Source: true, atom.Track: true, atom.Wbr: true,
 }

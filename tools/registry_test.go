@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"strings"
@@ -302,6 +303,28 @@ func BenchmarkValidate(b *testing.B) {
 	for b.Loop() {
 		if err := r.Validate("echo", args); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+func TestInvokeConcurrent(t *testing.T) {
+	r, err := NewDefault(discardLog(), Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	errs := make(chan error, 64)
+	for i := 0; i < 64; i++ {
+		go func(i int) {
+			out, err := r.Invoke(context.Background(), "calculator", json.RawMessage(fmt.Sprintf(`{"expression":"%d*2"}`, i)))
+			if err == nil && !strings.Contains(string(out), fmt.Sprintf(`"result":%d`, i*2)) {
+				err = fmt.Errorf("%d*2 gave %s", i, out)
+			}
+			errs <- err
+		}(i)
+	}
+	for i := 0; i < 64; i++ {
+		if err := <-errs; err != nil {
+			t.Error(err)
 		}
 	}
 }
