@@ -25,6 +25,10 @@ const (
 	preBloom
 	preViking
 	preLaguna
+	preQwen35    // Qwen3.5: marks count as letters
+	preTekken    // Mistral tekken: case-split words
+	preGPT4o     // GPT-4o / Llama 4: case-split words with contractions, \p{N}{1,3}
+	preDeepseek3 // DeepSeek V3
 )
 
 // preInfo is what a tokenizer.ggml.pre name selects: the regexes and the
@@ -95,6 +99,17 @@ var preInfos = map[string]preInfo{
 	"minerva-7b": {typ: preStarcoder},
 	"mellum2":    {typ: preStarcoder},
 
+	"qwen35":        {typ: preQwen35, noClean: true},
+	"tekken":        {typ: preTekken, noClean: true, ignoreMerges: true, addBOS: true},
+	"gpt-4o":        {typ: preGPT4o, noClean: true},
+	"llama4":        {typ: preGPT4o, noClean: true},
+	"kanana2":       {typ: preGPT4o, noClean: true},
+	"talkie":        {typ: preGPT4o, noClean: true},
+	"minimax-m2":    {typ: preGPT4o, noClean: true},
+	"deepseek-v3":   {typ: preDeepseek3, noClean: true},
+	"hunyuan-dense": {typ: preDeepseek3, noClean: true},
+	"joyai-llm":     {typ: preDeepseek3, noClean: true},
+
 	"falcon":         {typ: preFalcon},
 	"deepseek-llm":   {typ: preDeepseekLLM, noClean: true},
 	"deepseek-coder": {typ: preDeepseekCoder, noClean: true},
@@ -161,6 +176,18 @@ func newPreTokenizer(name string) (*preTokenizer, error) {
 		st = []stage{llama3Stage(1)}
 	case preLaguna:
 		st = []stage{matchStage(matchLines), llama3Stage(1)}
+	case preQwen35:
+		st = []stage{matchStage(matchQwen35)}
+	case preTekken:
+		st = []stage{matchStage(caseSplitMatcher(false, 1))}
+	case preGPT4o:
+		st = []stage{matchStage(caseSplitMatcher(true, 3))}
+	case preDeepseek3:
+		st = []stage{
+			matchStage(matchNumberUpTo3),
+			matchStage(matchRun(inDeepseek3CJK)),
+			matchStage(matchDeepseek3),
+		}
 	case preGPT2:
 		st = []stage{gpt2Stage}
 	case preStarcoder:
@@ -655,4 +682,248 @@ func decodeText(text string, p *ptText, offs []int32) (string, []int32) {
 	}
 	offs = append(offs, int32(len(text)))
 	return text, offs
+}
+
+// The scanners below emulate regexes llama.cpp runs through std::regex on
+// its "collapsed" text: ASCII stays as is, other code points become one
+// byte per category, so \p{X} classes match non-ASCII code points of that
+// category and, of ASCII, what llama.cpp lists for X (the Unicode
+// categories of ASCII); non-ASCII whitespace only matches \s.
+
+func isLetterOrMark(f uint8) bool {
+	c := f & catMask
+	return !isSpace(f) && (c == catLetter || c == catMark)
+}
+
+// collapsedSymbol is llama.cpp's collapsed \p{S}.
+func collapsedSymbol(c rune, f uint8) bool {
+	if c < 0x80 {
+		switch c {
+		case '$', '+', '<', '=', '>', '^', '`', '|', '~':
+			return true
+		}
+		return false
+	}
+	return f&catMask == catSymbol && !isSpace(f)
+}
+
+// contraction matches (?:'[sS]|'[tT]|'[rR][eE]|'[vV][eE]|'[mM]|'[lL][lL]|'[dD]) at i.
+func contraction(p *ptText, i, end int) int {
+	if i+1 >= end || p.cps[i] != '\'' {
+		return 0
+	}
+	switch p.cps[i+1] {
+	case 's', 'S', 't', 'T', 'm', 'M', 'd', 'D':
+		return 2
+	}
+	if i+2 < end {
+		a, b := p.cps[i+1]|0x20, p.cps[i+2]|0x20
+		if (a == 'r' && b == 'e') || (a == 'v' && b == 'e') || (a == 'l' && b == 'l') {
+			if p.cps[i+1] < 0x80 && p.cps[i+2] < 0x80 {
+				return 3
+			}
+		}
+	}
+	return 0
+}
+
+// spaceRules matches \s*[\r\n]+|\s+(?!\S)|\s+ at i.
+func spaceRules(p *ptText, i, end int) int {
+	k, lastNL := 0, 0
+	for i+k < end && isSpace(p.fl[i+k]) {
+		if c := p.cps[i+k]; c == '\r' || c == '\n' {
+			lastNL = k + 1
+		}
+		k++
+	}
+	switch {
+	case lastNL > 0:
+		return lastNL
+	case k > 1 && i+k < end:
+		return k - 1
+	}
+	return k
+}
+
+// puncRun matches " ?[^\s\p{L}[\p{M}]\p{N}]+[\r\n]*" (with "/" in the trailing
+// class when slash is set, and marks excluded when marks is set).
+func puncRun(p *ptText, i, end int, marks, slash bool) int {
+	other := func(f uint8) bool {
+		if isSpace(f) || isLetter(f) || isNumber(f) {
+			return false
+		}
+		return !marks || f&catMask != catMark
+	}
+	j := i
+	if p.cps[j] == ' ' && j+1 < end && other(p.fl[j+1]) {
+		j++
+	}
+	k := j
+	for k < end && other(p.fl[k]) {
+		k++
+	}
+	if k == j {
+		return 0
+	}
+	for k < end && (p.cps[k] == '\r' || p.cps[k] == '\n' || (slash && p.cps[k] == '/')) {
+		k++
+	}
+	return k - i
+}
+
+// matchQwen35 is Qwen3.5's regex:
+// (?:'[sS]|'[tT]|'[rR][eE]|'[vV][eE]|'[mM]|'[lL][lL]|'[dD])|[^\r\n\p{L}\p{N}]?[\p{L}\p{M}]+|\p{N}| ?[^\s\p{L}\p{M}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+
+func matchQwen35(p *ptText, i, end int) int {
+	if n := contraction(p, i, end); n > 0 {
+		return n
+	}
+	c, f := p.cps[i], p.fl[i]
+	run := func(j int) int {
+		k := j
+		for k < end && isLetterOrMark(p.fl[k]) {
+			k++
+		}
+		return k - j
+	}
+	if isLetterOrMark(f) {
+		return run(i)
+	}
+	if c != '\r' && c != '\n' && !isLetter(f) && !isNumber(f) && i+1 < end && isLetterOrMark(p.fl[i+1]) {
+		return 1 + run(i+1)
+	}
+	if isNumber(f) {
+		return 1
+	}
+	if n := puncRun(p, i, end, true, false); n > 0 {
+		return n
+	}
+	return spaceRules(p, i, end)
+}
+
+// caseSplitMatcher is Mistral tekken's regex (contractions false, digits 1)
+// and GPT-4o's (contractions true, digits 3):
+// [^\r\n\p{L}\p{N}]?((?=[\p{L}])([^a-z]))*((?=[\p{L}])([^A-Z]))+(contraction)?
+// |[^\r\n\p{L}\p{N}]?((?=[\p{L}])([^a-z]))+((?=[\p{L}])([^A-Z]))*(contraction)?
+// |\p{N}{1,digits}| ?[^\s\p{L}\p{N}]+[\r\n/]*|\s*[\r\n]+|\s+(?!\S)|\s+
+// "Upper" letters are letters other than a-z, "lower" letters other than
+// A-Z; non-ASCII letters are both.
+func caseSplitMatcher(contractions bool, digits int) matcher {
+	upper := func(c rune, f uint8) bool { return isLetter(f) && !isSpace(f) && !('a' <= c && c <= 'z') }
+	lower := func(c rune, f uint8) bool { return isLetter(f) && !isSpace(f) && !('A' <= c && c <= 'Z') }
+	// words returns the end of alternative 1 or 2 starting at j, or -1.
+	words := func(p *ptText, j, end int) int {
+		u := j
+		for u < end && upper(p.cps[u], p.fl[u]) {
+			u++
+		}
+		// alternative 1: U*L+ with U* backtracking to the last position
+		// from which a lower letter follows
+		k := -1
+		if u < end && lower(p.cps[u], p.fl[u]) {
+			k = u
+		} else {
+			for x := u - 1; x >= j; x-- {
+				if lower(p.cps[x], p.fl[x]) {
+					k = x
+					break
+				}
+			}
+		}
+		e := -1
+		if k >= 0 {
+			e = k
+			for e < end && lower(p.cps[e], p.fl[e]) {
+				e++
+			}
+		} else if u > j { // alternative 2: U+L*
+			e = u
+			for e < end && lower(p.cps[e], p.fl[e]) {
+				e++
+			}
+		}
+		if e >= 0 && contractions {
+			e += contraction(p, e, end)
+		}
+		return e
+	}
+	return func(p *ptText, i, end int) int {
+		c, f := p.cps[i], p.fl[i]
+		if c != '\r' && c != '\n' && !isLetter(f) && !isNumber(f) {
+			if i+1 < end {
+				if e := words(p, i+1, end); e > i+1 {
+					return e - i
+				}
+			}
+		} else if e := words(p, i, end); e > i {
+			return e - i
+		}
+		if isNumber(f) {
+			k := i
+			for k < end && k-i < digits && isNumber(p.fl[k]) {
+				k++
+			}
+			return k - i
+		}
+		if n := puncRun(p, i, end, false, true); n > 0 {
+			return n
+		}
+		return spaceRules(p, i, end)
+	}
+}
+
+// \p{N}{1,3}
+func matchNumberUpTo3(p *ptText, i, end int) int {
+	k := i
+	for k < end && k-i < 3 && isNumber(p.fl[k]) {
+		k++
+	}
+	return k - i
+}
+
+// [一-龥぀-ゟ゠-ヿ]
+var deepseek3CJK = []rune{0x3040, 0x309f, 0x30a0, 0x30ff, 0x4e00, 0x9fa5}
+
+func inDeepseek3CJK(c rune, f uint8) bool { return inRanges(wideChar(c, f), deepseek3CJK) }
+
+// matchDeepseek3 is DeepSeek V3's third regex:
+// [!"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~][A-Za-z]+|[^\r\n\p{L}\p{P}\p{S}]?[\p{L}\p{M}]+| ?[\p{P}\p{S}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+
+func matchDeepseek3(p *ptText, i, end int) int {
+	c, f := p.cps[i], p.fl[i]
+	asciiLetter := func(c rune) bool { return ('a' <= c && c <= 'z') || ('A' <= c && c <= 'Z') }
+	if c < 0x80 && c > ' ' && c != 0x7f && !asciiLetter(c) && !('0' <= c && c <= '9') && i+1 < end && asciiLetter(p.cps[i+1]) {
+		k := i + 1
+		for k < end && asciiLetter(p.cps[k]) {
+			k++
+		}
+		return k - i
+	}
+	ps := func(c rune, f uint8) bool { return (isPunct(f) && !isSpace(f)) || collapsedSymbol(c, f) }
+	run := func(j int) int {
+		k := j
+		for k < end && isLetterOrMark(p.fl[k]) {
+			k++
+		}
+		return k - j
+	}
+	if isLetterOrMark(f) {
+		return run(i)
+	}
+	if c != '\r' && c != '\n' && !isLetter(f) && !ps(c, f) && i+1 < end && isLetterOrMark(p.fl[i+1]) {
+		return 1 + run(i+1)
+	}
+	j := i
+	if c == ' ' && i+1 < end && ps(p.cps[i+1], p.fl[i+1]) {
+		j++
+	}
+	k := j
+	for k < end && ps(p.cps[k], p.fl[k]) {
+		k++
+	}
+	if k > j {
+		for k < end && (p.cps[k] == '\r' || p.cps[k] == '\n') {
+			k++
+		}
+		return k - i
+	}
+	return spaceRules(p, i, end)
 }

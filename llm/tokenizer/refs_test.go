@@ -33,7 +33,8 @@ func refVariants() []refVariant {
 	}
 	for _, pre := range []string{"default", "mpt", "starcoder", "refact", "falcon", "deepseek-llm",
 		"deepseek-coder", "qwen2", "llama-bpe", "command-r", "smollm", "bloom", "viking", "olmo", "dbrx",
-		"megrez", "stablelm2", "glm4", "laguna", "grok-2", "poro-chat", "roberta-bpe", ""} {
+		"megrez", "stablelm2", "glm4", "laguna", "grok-2", "poro-chat", "roberta-bpe", "",
+		"qwen35", "tekken", "gpt-4o", "deepseek-v3"} {
 		name := pre
 		if pre == "" {
 			name, pre = "none", "\x00" // written without tokenizer.ggml.pre
