@@ -13,50 +13,57 @@ import (
 
 func f16(b []byte) float32 { return gguf.FP16ToFP32(binary.LittleEndian.Uint16(b)) }
 
-// dotF32 sums with 8 interleaved lanes, close to ggml's vectorised order.
+// fma32 is a float32 fused multiply-add (computed through float64, whose
+// product of two float32 values is exact).
+func fma32(a, b, c float32) float32 { return float32(math.FMA(float64(a), float64(b), float64(c))) }
+
+// reduce16 sums 16 lanes the way _mm512_reduce_add_ps does (halves folded
+// 8, 4, 2, 1).
+func reduce16(s *[16]float32) float32 {
+	var t [8]float32
+	for l := 0; l < 8; l++ {
+		t[l] = s[l+8] + s[l]
+	}
+	u0, u1, u2, u3 := t[4]+t[0], t[5]+t[1], t[6]+t[2], t[7]+t[3]
+	v0, v1 := u2+u0, u3+u1
+	return v0 + v1
+}
+
+// dotF32 and dotF16 follow llama.cpp's tinyBLAS (llamafile sgemm) as built
+// for AVX-512: one 16-lane accumulator fed by fused multiply-adds along the
+// row, reduced at the end. F16 weights meet activations rounded to F16.
 func dotF32(row []byte, x []float32) float32 {
 	n := len(x)
 	row = row[:4*n]
-	var s [8]float32
+	var s [16]float32
 	i := 0
-	for ; i+8 <= n; i += 8 {
-		r := row[4*i : 4*i+32]
-		xx := x[i : i+8]
-		s[0] += math.Float32frombits(binary.LittleEndian.Uint32(r[0:])) * xx[0]
-		s[1] += math.Float32frombits(binary.LittleEndian.Uint32(r[4:])) * xx[1]
-		s[2] += math.Float32frombits(binary.LittleEndian.Uint32(r[8:])) * xx[2]
-		s[3] += math.Float32frombits(binary.LittleEndian.Uint32(r[12:])) * xx[3]
-		s[4] += math.Float32frombits(binary.LittleEndian.Uint32(r[16:])) * xx[4]
-		s[5] += math.Float32frombits(binary.LittleEndian.Uint32(r[20:])) * xx[5]
-		s[6] += math.Float32frombits(binary.LittleEndian.Uint32(r[24:])) * xx[6]
-		s[7] += math.Float32frombits(binary.LittleEndian.Uint32(r[28:])) * xx[7]
+	for ; i+16 <= n; i += 16 {
+		r := row[4*i : 4*i+64]
+		xx := x[i : i+16]
+		for l := 0; l < 16; l++ {
+			s[l] = fma32(math.Float32frombits(binary.LittleEndian.Uint32(r[4*l:])), xx[l], s[l])
+		}
 	}
-	sum := ((s[0] + s[4]) + (s[1] + s[5])) + ((s[2] + s[6]) + (s[3] + s[7]))
+	sum := reduce16(&s)
 	for ; i < n; i++ {
 		sum += math.Float32frombits(binary.LittleEndian.Uint32(row[4*i:])) * x[i]
 	}
 	return sum
 }
 
-// dotF16 multiplies an F16 row with F16-rounded activations in float32.
 func dotF16(row []byte, x []float32) float32 {
 	n := len(x)
 	row = row[:2*n]
-	var s [8]float32
+	var s [16]float32
 	i := 0
-	for ; i+8 <= n; i += 8 {
-		r := row[2*i : 2*i+16]
-		xx := x[i : i+8]
-		s[0] += f16(r[0:]) * xx[0]
-		s[1] += f16(r[2:]) * xx[1]
-		s[2] += f16(r[4:]) * xx[2]
-		s[3] += f16(r[6:]) * xx[3]
-		s[4] += f16(r[8:]) * xx[4]
-		s[5] += f16(r[10:]) * xx[5]
-		s[6] += f16(r[12:]) * xx[6]
-		s[7] += f16(r[14:]) * xx[7]
+	for ; i+16 <= n; i += 16 {
+		r := row[2*i : 2*i+32]
+		xx := x[i : i+16]
+		for l := 0; l < 16; l++ {
+			s[l] = fma32(f16(r[2*l:]), xx[l], s[l])
+		}
 	}
-	sum := ((s[0] + s[4]) + (s[1] + s[5])) + ((s[2] + s[6]) + (s[3] + s[7]))
+	sum := reduce16(&s)
 	for ; i < n; i++ {
 		sum += f16(row[2*i:]) * x[i]
 	}
@@ -73,25 +80,32 @@ func dotBF16(row []byte, x []float32) float32 {
 	return ((s[0] + s[4]) + (s[1] + s[5])) + ((s[2] + s[6]) + (s[3] + s[7]))
 }
 
-// dotQ8_0 is ggml_vec_dot_q8_0_q8_0: per block sumi * d_w * d_x.
+// reduce8 sums 8 lanes as llamafile's hsum(__m256) does.
+func reduce8(s *[8]float32) float32 {
+	t0, t1, t2, t3 := s[4]+s[0], s[5]+s[1], s[6]+s[2], s[7]+s[3]
+	return (t0 + t2) + (t1 + t3)
+}
+
+// dotQ8_0 follows tinyBLAS_Q0_AVX (Q8_0 weights, Q8_0 activations): per
+// block, eight integer lanes of four products each, each lane scaled by
+// d_w*d_x and accumulated with a fused multiply-add; lanes summed at the end.
 func dotQ8_0(row []byte, q []int8, d []float32) float32 {
 	nb := len(d)
 	row = row[:nb*34]
-	var sum float32
+	var acc [8]float32
 	for b := 0; b < nb; b++ {
 		blk := row[b*34 : b*34+34]
 		qs := blk[2:34]
 		xq := q[b*32 : b*32+32]
-		var s0, s1, s2, s3 int32
-		for j := 0; j < 32; j += 4 {
-			s0 += int32(int8(qs[j])) * int32(xq[j])
-			s1 += int32(int8(qs[j+1])) * int32(xq[j+1])
-			s2 += int32(int8(qs[j+2])) * int32(xq[j+2])
-			s3 += int32(int8(qs[j+3])) * int32(xq[j+3])
+		sc := f16(blk) * d[b]
+		for l := 0; l < 8; l++ {
+			w := qs[4*l : 4*l+4]
+			x := xq[4*l : 4*l+4]
+			p := int32(int8(w[0]))*int32(x[0]) + int32(int8(w[1]))*int32(x[1]) + int32(int8(w[2]))*int32(x[2]) + int32(int8(w[3]))*int32(x[3])
+			acc[l] = fma32(sc, float32(p), acc[l])
 		}
-		sum += float32(s0+s1+s2+s3) * (f16(blk) * d[b])
 	}
-	return sum
+	return reduce8(&acc)
 }
 
 // dotQ4_0 is ggml_vec_dot_q4_0_q8_0: nibbles minus 8 times Q8_0 activations.

@@ -88,6 +88,13 @@ func greedyText(t *testing.T, d *Decoder, tok *tokenizer.Tokenizer, prompt strin
 	return out.Bytes()
 }
 
+func testAttn() AttentionMode {
+	if os.Getenv("DOCENT_TEST_CLASSIC_ATTN") != "" {
+		return AttentionClassic
+	}
+	return AttentionFlash
+}
+
 func argmax(x []float32) int {
 	best := 0
 	for i, v := range x {
@@ -105,7 +112,7 @@ func TestParityGreedy(t *testing.T) {
 			continue
 		}
 		t.Run(name, func(t *testing.T) {
-			d, tok := openDecoder(t, filepath.Join(parityDir, name), Options{Threads: 2})
+			d, tok := openDecoder(t, filepath.Join(parityDir, name), Options{Threads: 2, Attention: testAttn()})
 			for _, g := range m.Greedy {
 				want, _ := base64.StdEncoding.DecodeString(g.StdoutBase64)
 				got := greedyText(t, d, tok, g.Prompt, g.N)
