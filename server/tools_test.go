@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"strings"
 	"testing"
 	"time"
@@ -289,5 +290,46 @@ func TestToolsWithoutRegistry(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != 404 {
 		t.Fatalf("invoke without tools: %d", resp.StatusCode)
+	}
+}
+
+// loopResolver resolves every name to 127.0.0.1.
+type loopResolver struct{}
+
+func (loopResolver) LookupNetIP(context.Context, string, string) ([]netip.Addr, error) {
+	return []netip.Addr{netip.MustParseAddr("127.0.0.1")}, nil
+}
+
+// With the default guard (no test-only loopback permission) http_get
+// refuses internal destinations through the API, whatever the allowlist.
+func TestToolsHTTPGetRefusesInternal(t *testing.T) {
+	store, err := embedded.Open(context.Background(), t.TempDir(), embedded.DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	reg := tools.NewRegistry(slog.New(slog.NewTextHandler(io.Discard, nil)), 0)
+	hg, err := tools.NewHTTPGet(tools.HTTPGetConfig{Allow: []string{"*"}, Guard: tools.Guard{Resolver: loopResolver{}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := reg.Register(hg); err != nil {
+		t.Fatal(err)
+	}
+	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { t.Errorf("request reached %s", r.URL) }))
+	defer up.Close()
+	ts := httptest.NewServer(server.New(&server.Server{Store: store, Agent: &agent.Agent{Store: store}, Tools: reg}))
+	defer ts.Close()
+	e := &toolsEnv{t: t, srv: ts}
+	port := up.URL[strings.LastIndexByte(up.URL, ':')+1:]
+	for _, u := range []string{
+		up.URL + "/", "http://127.0.0.1/", "http://10.0.0.1/", "http://169.254.169.254/latest/meta-data/",
+		"http://[::1]:" + port + "/", "http://[fd00:ec2::254]/", "http://internal.example:" + port + "/",
+		"http://localhost:" + port + "/", "http://2130706433:" + port + "/",
+	} {
+		code, r := e.invoke("http_get", map[string]any{"url": u})
+		if code != http.StatusForbidden || r.Error == nil || r.Error.Code != "destination_refused" {
+			t.Errorf("%s: %d %+v", u, code, r.Error)
+		}
 	}
 }
