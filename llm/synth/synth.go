@@ -434,6 +434,10 @@ func WriteFile(path string, p Preset, opt Options) (*Model, error) {
 		tmp.Close()
 		return nil, fmt.Errorf("synth: %w", err)
 	}
+	if err := tmp.Chmod(0o644); err != nil { // CreateTemp makes it 0600
+		tmp.Close()
+		return nil, fmt.Errorf("synth: %w", err)
+	}
 	if err := tmp.Sync(); err != nil {
 		tmp.Close()
 		return nil, fmt.Errorf("synth: %w", err)
