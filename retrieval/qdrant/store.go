@@ -566,7 +566,10 @@ func (s *Store) PutDocument(ctx context.Context, doc retrieval.Document, chunks 
 			title += "\n" + strings.Join(c.Heading, "\n")
 		}
 		idx, vals := s.sparse.docSparse(title, c.Text)
-		vecs := map[string]*qc.Vector{sparseName: qc.NewVectorSparse(idx, vals)}
+		vecs := map[string]*qc.Vector{}
+		if len(idx) > 0 { // a chunk of stop words only has no sparse vector
+			vecs[sparseName] = qc.NewVectorSparse(idx, vals)
+		}
 		if len(c.Vector) > 0 {
 			vecs[denseName] = qc.NewVectorDense(c.Vector)
 		}
