@@ -3,7 +3,6 @@ package tools
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 
 	"github.com/docent-dev/docent/tools/calc"
 )
@@ -35,7 +34,7 @@ func (Calculator) Invoke(_ context.Context, args json.RawMessage) (json.RawMessa
 	}
 	v, err := calc.Eval(in.Expression)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrInvalidInput, err)
+		return nil, InvalidInput(err)
 	}
 	return marshal(map[string]any{"expression": in.Expression, "result": v, "text": calc.FormatNumber(v)})
 }

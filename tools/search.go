@@ -84,7 +84,7 @@ func (s SearchDocuments) Invoke(ctx context.Context, args json.RawMessage) (json
 	hits, err := s.Store.Search(ctx, retrieval.Query{Collection: in.Collection, Text: in.Query, TopK: topK})
 	if err != nil {
 		if errors.Is(err, retrieval.ErrInvalid) {
-			return nil, fmt.Errorf("%w: %w", ErrInvalidInput, err)
+			return nil, InvalidInput(err)
 		}
 		return nil, fmt.Errorf("search %q: %w", in.Collection, err)
 	}

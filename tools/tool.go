@@ -82,9 +82,22 @@ func (f *Func) Invoke(ctx context.Context, args json.RawMessage) (json.RawMessag
 	return f.Fn(ctx, args)
 }
 
+// InvalidInput marks err as ErrInvalidInput without changing its text.
+func InvalidInput(err error) error {
+	if err == nil {
+		return nil
+	}
+	return inputError{err}
+}
+
+type inputError struct{ err error }
+
+func (e inputError) Error() string   { return e.err.Error() }
+func (e inputError) Unwrap() []error { return []error{ErrInvalidInput, e.err} }
+
 // invalidf returns an error wrapping ErrInvalidInput.
 func invalidf(format string, a ...any) error {
-	return fmt.Errorf("%w: %s", ErrInvalidInput, fmt.Sprintf(format, a...))
+	return inputError{fmt.Errorf(format, a...)}
 }
 
 // marshal encodes a tool result.

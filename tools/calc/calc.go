@@ -23,7 +23,7 @@ const (
 )
 
 // ErrCalc is wrapped by every error Eval returns.
-var ErrCalc = errors.New("calculator")
+var ErrCalc = errors.New("cannot evaluate")
 
 // FormatNumber prints v with at most 15 significant digits, so binary
 // rounding noise (0.1 + 0.2) does not show.
