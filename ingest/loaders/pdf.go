@@ -17,7 +17,9 @@ package loaders
 // process, and compiled code is cached on disk (os.UserCacheDir()/docent/
 // wazero, or $DOCENT_PDFIUM_CACHE; "off" disables it) which brings later
 // process starts down to about 90 ms. WarmPDF lets a server pay the cost at
-// start-up instead of on the first upload.
+// start-up instead of on the first upload. Under the race detector the
+// compiler itself is slow (minutes), so race builds use wazero's interpreter
+// instead; DOCENT_PDFIUM_MODE=interpreter|compiler overrides the choice.
 //
 // Safety: the module sees no host file system (empty FSConfig), its linear
 // memory is capped, stdout/stderr are discarded, and each document gets a
@@ -80,7 +82,11 @@ func getPDFPool() (pdfium.Pool, error) {
 		return pdfPool, nil
 	}
 	start := time.Now()
-	rc := wazero.NewRuntimeConfig().
+	rc := wazero.NewRuntimeConfigCompiler()
+	if m := os.Getenv("DOCENT_PDFIUM_MODE"); m == "interpreter" || (m == "" && raceEnabled) {
+		rc = wazero.NewRuntimeConfigInterpreter()
+	}
+	rc = rc.
 		WithCoreFeatures(api.CoreFeaturesV2 | experimental.CoreFeaturesExceptionHandling).
 		WithMemoryLimitPages(pdfMemoryLimitPages).
 		WithCloseOnContextDone(true) // lets Kill interrupt a running call
