@@ -33,6 +33,17 @@ func (r *Registry) LangChain(name string) (*LangChainTool, bool) {
 	return &LangChainTool{registry: r, name: name}, true
 }
 
+// LangChainOf adapts a single tool outside any registry: its calls are
+// still validated against its schema, time-limited (DefaultTimeout unless
+// the tool sets its own) and logged with slog.Default.
+func LangChainOf(t Tool) (*LangChainTool, error) {
+	r := NewRegistry(nil, 0)
+	if err := r.Register(t); err != nil {
+		return nil, err
+	}
+	return &LangChainTool{registry: r, name: t.Name()}, nil
+}
+
 // LangChainTools returns every registered tool as a langchaingo tool,
 // sorted by name.
 func (r *Registry) LangChainTools() []lctools.Tool {

@@ -259,6 +259,18 @@ func TestLangChainAdapter(t *testing.T) {
 	if _, ok := r.LangChain("nope"); ok {
 		t.Fatal("adapter for unknown tool")
 	}
+	var single lctools.Tool
+	single, err = LangChainOf(Datetime{Now: func() time.Time { return time.Date(2024, 2, 29, 12, 0, 0, 0, time.UTC) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err = single.Call(context.Background(), `{"timezone":"Europe/Berlin"}`)
+	if err != nil || !strings.Contains(out, `"date":"2024-02-29"`) || single.Name() != "current_datetime" {
+		t.Fatalf("LangChainOf: %s %v", out, err)
+	}
+	if _, err := LangChainOf(&Func{ToolName: "bad"}); err == nil {
+		t.Fatal("LangChainOf accepted a tool without schema")
+	}
 }
 
 func TestDisabledToolReason(t *testing.T) {
