@@ -34,8 +34,6 @@ import (
 
 	qc "github.com/qdrant/go-client/qdrant"
 	"google.golang.org/grpc"
-	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/status"
 
 	"github.com/docent-dev/docent/retrieval"
 )
@@ -745,7 +743,8 @@ func (s *Store) Chunks(ctx context.Context, id string) ([]retrieval.Chunk, error
 			if v := p.GetVectors().GetVectors().GetVectors()[denseName]; v != nil {
 				c.Vector = v.GetDense().GetData()
 				if len(c.Vector) == 0 {
-					c.Vector = v.GetData() //nolint:staticcheck // older servers fill the deprecated field
+					//lint:ignore SA1019 servers before 1.14 fill only the deprecated field
+					c.Vector = v.GetData()
 				}
 			}
 			out = append(out, c)
@@ -931,6 +930,3 @@ func (s *Store) hits(ctx context.Context, pts []*qc.ScoredPoint, topK int) ([]re
 	}
 	return out, nil
 }
-
-// isNotFound reports a gRPC NotFound (used by tests).
-func isNotFound(err error) bool { return status.Code(err) == codes.NotFound }
