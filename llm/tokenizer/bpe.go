@@ -169,14 +169,14 @@ var bpeScratchPool = sync.Pool{New: func() any { return new(bpeScratch) }}
 func (t *Tokenizer) bpeEncode(out []int32, text string) []int32 {
 	sc := bpeScratchPool.Get().(*bpeScratch)
 	defer func() {
-		if cap(sc.p.cps) <= 1<<20 { // do not keep huge buffers around
+		if cap(sc.p.cps) <= 1<<22 { // do not keep huge buffers around (sync.Pool drops the rest at GC)
 			bpeScratchPool.Put(sc)
 		}
 	}()
 	norm, offs := decodeText(text, &sc.p, sc.offs)
 	sc.offs = offs
-	spans := t.pt.split(&sc.p, sc.cur, sc.tmp)
-	sc.cur = spans
+	spans, tmp := t.pt.split(&sc.p, sc.cur, sc.tmp)
+	sc.cur, sc.tmp = spans, tmp
 	for _, sp := range spans {
 		word := norm[offs[sp.s]:offs[sp.e]]
 		out = t.bpeWord(out, word, sc)

@@ -66,7 +66,7 @@ func FuzzPreTokenizers(f *testing.F) {
 		var p ptText
 		norm, offs := decodeText(text, &p, nil)
 		for _, pt := range pts {
-			spans := pt.split(&p, nil, nil)
+			spans, _ := pt.split(&p, nil, nil)
 			var b strings.Builder
 			prev := int32(0)
 			for _, sp := range spans {

@@ -226,11 +226,12 @@ func newPreTokenizer(name string) (*preTokenizer, error) {
 	return &preTokenizer{stages: st}, nil
 }
 
-// split runs the stages over the whole fragment.
-func (pt *preTokenizer) split(p *ptText, cur, tmp []span) []span {
+// split runs the stages over the whole fragment. It returns the pieces and
+// the other scratch buffer (for reuse).
+func (pt *preTokenizer) split(p *ptText, cur, tmp []span) ([]span, []span) {
 	cur = append(cur[:0], span{0, int32(len(p.cps))})
 	if len(p.cps) == 0 {
-		return cur[:0]
+		return cur[:0], tmp
 	}
 	for _, st := range pt.stages {
 		tmp = tmp[:0]
@@ -239,7 +240,7 @@ func (pt *preTokenizer) split(p *ptText, cur, tmp []span) []span {
 		}
 		cur, tmp = tmp, cur
 	}
-	return cur
+	return cur, tmp
 }
 
 // gpt2Stage is llama.cpp's scanner for

@@ -475,6 +475,9 @@ func (t *Tokenizer) Encode(text string, opts EncodeOptions) []int32 {
 func (t *Tokenizer) AppendEncode(dst []int32, text string, opts EncodeOptions) []int32 {
 	frags := t.partition(text, opts.ParseSpecial)
 	out := dst
+	if out == nil {
+		out = make([]int32, 0, len(text)/4+4)
+	}
 	switch t.kind {
 	case KindSPM:
 		isPrevSpecial := true

@@ -32,7 +32,7 @@ func isChineseChar(c rune) bool {
 func (t *Tokenizer) wpmEncode(out []int32, text string) []int32 {
 	sc := wpmScratchPool.Get().(*wpmScratch)
 	defer func() {
-		if cap(sc.buf) <= 4<<20 {
+		if cap(sc.buf) <= 16<<20 {
 			wpmScratchPool.Put(sc)
 		}
 	}()
