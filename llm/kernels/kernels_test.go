@@ -145,3 +145,50 @@ func BenchmarkMatVec(b *testing.B) {
 		})
 	}
 }
+
+// TestIntegerDotExact checks each quantized dot product against the float64
+// product of the dequantized weights with the dequantized (quantized)
+// activations: they agree up to float32 rounding.
+func TestIntegerDotExact(t *testing.T) {
+	rng := rand.New(rand.NewSource(4))
+	const rows, cols = 8, 1024
+	for _, typ := range []gguf.GGMLType{gguf.Q8_0, gguf.Q4_0, gguf.Q4_K, gguf.Q5_K, gguf.Q6_K} {
+		m := randMatrix(t, rng, typ, rows, cols)
+		x := randVec(rng, cols, 1)
+		var a Acts
+		a.Prepare(typ, x, 1, cols)
+		xd := make([]float64, cols)
+		bs := 32
+		if a.kind == actQ8_K {
+			bs = 256
+		}
+		for i := range xd {
+			xd[i] = float64(a.q[i]) * float64(a.d[i/bs])
+		}
+		if a.kind == actQ8_K {
+			for b := 0; b < cols/256; b++ {
+				for j := 0; j < 16; j++ {
+					s := 0
+					for _, v := range a.q[b*256+j*16 : b*256+j*16+16] {
+						s += int(v)
+					}
+					if int(a.bs[b*16+j]) != s {
+						t.Fatalf("bsums wrong")
+					}
+				}
+			}
+		}
+		w := make([]float32, cols)
+		for r := 0; r < rows; r++ {
+			m.Row(w, r)
+			var want float64
+			for i := range w {
+				want += float64(w[i]) * xd[i]
+			}
+			got := float64(m.dotRow(r, &a, 0))
+			if math.Abs(got-want) > 1e-5*(math.Abs(want)+1) {
+				t.Errorf("%s row %d: %g, want %g", typ, r, got, want)
+			}
+		}
+	}
+}

@@ -129,39 +129,6 @@ func TestParityGreedy(t *testing.T) {
 	}
 }
 
-// Perplexity as llama-perplexity computes it: non-overlapping chunks of ctx
-// tokens, BOS first when the vocabulary adds it, the second half scored.
-func perplexity(t *testing.T, d *Decoder, tok *tokenizer.Tokenizer, text string, ctx int) float64 {
-	ids := tok.Encode(text, tokenizer.EncodeOptions{AddSpecial: true, ParseSpecial: false})
-	s := d.NewSession(ctx)
-	var nll float64
-	var count int
-	for c := 0; (c+1)*ctx <= len(ids); c++ {
-		chunk := append([]int32(nil), ids[c*ctx:(c+1)*ctx]...)
-		if tok.AddBOS() {
-			chunk[0] = tok.BOS()
-		}
-		s.Reset()
-		logits, err := s.EvalAll(chunk)
-		if err != nil {
-			t.Fatal(err)
-		}
-		V := d.Vocab
-		for i := ctx / 2; i < ctx-1; i++ {
-			row := logits[i*V : (i+1)*V]
-			max := row[argmax(row)]
-			var sum float64
-			for _, v := range row {
-				sum += math.Exp(float64(v - max))
-			}
-			lp := float64(row[chunk[i+1]]-max) - math.Log(sum)
-			nll -= lp
-			count++
-		}
-	}
-	return math.Exp(nll / float64(count))
-}
-
 func TestParityPerplexity(t *testing.T) {
 	refs := loadRefs(t)
 	text, err := os.ReadFile(filepath.Join(parityDir, "ppl.txt"))
@@ -174,7 +141,16 @@ func TestParityPerplexity(t *testing.T) {
 		}
 		t.Run(name, func(t *testing.T) {
 			d, tok := openDecoder(t, filepath.Join(parityDir, name), Options{Threads: 2})
-			got := perplexity(t, d, tok, string(text), m.Perplexity.Ctx)
+			ids := tok.Encode(string(text), tokenizer.EncodeOptions{AddSpecial: true})
+			bos := int32(-1)
+			if tok.AddBOS() {
+				bos = tok.BOS()
+			}
+			res, err := d.Perplexity(ids, m.Perplexity.Ctx, bos, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := res.PPL
 			rel := math.Abs(got-m.Perplexity.PPL) / m.Perplexity.PPL
 			t.Logf("PPL %.4f, llama.cpp %.4f (%.3f%%)", got, m.Perplexity.PPL, 100*rel)
 			if rel > 0.005 {
