@@ -57,8 +57,9 @@ import (
 // fails with ErrCorrupt (the engine is interrupted, not left running).
 var PDFTimeout = 2 * time.Minute
 
-// pdfMemoryLimitPages caps the wasm linear memory (64 KiB pages): 2 GiB.
-const pdfMemoryLimitPages = 32768
+// pdfMemoryLimitPages caps each instance's wasm linear memory (64 KiB pages):
+// 1 GiB, ample for text extraction from a 64 MiB file.
+const pdfMemoryLimitPages = 16384
 
 var (
 	pdfMu      sync.Mutex
