@@ -3,6 +3,7 @@ package gguf
 import (
 	"bytes"
 	"errors"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -152,6 +153,11 @@ func TestParseErrors(t *testing.T) {
 	if _, err := Parse(good); err != nil {
 		t.Fatal(err)
 	}
+	v2 := append([]byte(nil), good...)
+	v2[4] = 2 // v2 has the same layout as v3 (v3 only added big-endian files)
+	if f, err := Parse(v2); err != nil || f.Version != 2 {
+		t.Fatalf("v2 file: %v", err)
+	}
 	mod := func(f func(b []byte) []byte) []byte { return f(append([]byte(nil), good...)) }
 	cases := map[string][]byte{
 		"empty":     {},
@@ -257,3 +263,44 @@ func TestSharedVocabs(t *testing.T) {
 }
 
 var _ = math.Pi
+
+func TestWriterOptionsAndErrors(t *testing.T) {
+	kv := []KeyValue{{"general.alignment", Uint32Value(64)}}
+	data := writeSample(t, kv, []WriteTensor{
+		{Name: "a", Dims: []uint64{3}, Type: F32, Data: make([]byte, 12)},
+		{Name: "b", Dims: []uint64{5}, Type: F32, Fill: func(w io.Writer) error { _, err := w.Write(make([]byte, 20)); return err }},
+	})
+	f, err := Parse(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Alignment != 64 || f.DataOffset%64 != 0 || f.Tensors[1].Offset != 64 {
+		t.Fatalf("alignment %d, data offset %d, offset %d", f.Alignment, f.DataOffset, f.Tensors[1].Offset)
+	}
+	bad := map[string]struct {
+		kv []KeyValue
+		ts []WriteTensor
+	}{
+		"short data":    {nil, []WriteTensor{{Name: "a", Dims: []uint64{3}, Type: F32, Data: make([]byte, 8)}}},
+		"fill too long": {nil, []WriteTensor{{Name: "a", Dims: []uint64{1}, Type: F32, Fill: func(w io.Writer) error { _, err := w.Write(make([]byte, 8)); return err }}}},
+		"dup tensor":    {nil, []WriteTensor{{Name: "a", Dims: []uint64{1}, Type: F32, Data: make([]byte, 4)}, {Name: "a", Dims: []uint64{1}, Type: F32, Data: make([]byte, 4)}}},
+		"block":         {nil, []WriteTensor{{Name: "a", Dims: []uint64{16}, Type: Q8_0, Data: make([]byte, 17)}}},
+		"unknown type":  {nil, []WriteTensor{{Name: "a", Dims: []uint64{1}, Type: 5, Data: make([]byte, 4)}}},
+		"long name":     {nil, []WriteTensor{{Name: strings.Repeat("x", 64), Dims: []uint64{1}, Type: F32, Data: make([]byte, 4)}}},
+		"dup key":       {[]KeyValue{{"k", Uint8Value(1)}, {"k", Uint8Value(2)}}, nil},
+		"bad align":     {[]KeyValue{{"general.alignment", Uint32Value(48)}}, nil},
+		"align type":    {[]KeyValue{{"general.alignment", Int32Value(64)}}, nil},
+		"bad value":     {[]KeyValue{{"k", Value{Type: 99}}}, nil},
+		"fill error": {nil, []WriteTensor{{Name: "a", Dims: []uint64{1}, Type: F32, Fill: func(io.Writer) error {
+			return errors.New("boom")
+		}}}},
+	}
+	for name, c := range bad {
+		if err := Write(io.Discard, c.kv, c.ts); err == nil {
+			t.Errorf("%s: no error", name)
+		}
+	}
+	if _, err := ArrayValue([]complex64{1}); err == nil {
+		t.Error("ArrayValue accepted []complex64")
+	}
+}
