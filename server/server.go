@@ -44,7 +44,6 @@ type Server struct {
 
 	metrics *metrics
 	handler http.Handler
-	ready   func(context.Context) error
 }
 
 // New builds the server and its routes.
