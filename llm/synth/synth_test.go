@@ -243,3 +243,34 @@ func TestBigPresetsPlan(t *testing.T) {
 		}
 	}
 }
+
+// With llama-tiny's vocabulary, our q8_0 and q4_k (Q4_K_M) files give every
+// tensor the type llama-quantize chose, and the same file size.
+func TestQuantMixMatchesLlamaQuantize(t *testing.T) {
+	dir := "../../../shared/testdata"
+	vocab := filepath.Join(dir, "vocab/ggml-vocab-llama-spm.gguf")
+	if _, err := os.Stat(vocab); err != nil {
+		t.Skip("../shared/testdata not present (shared test data is outside the repo)")
+	}
+	for q, ref := range map[string]string{"q8_0": "llama-tiny-q8_0.gguf", "q4_k": "llama-tiny-q4_k_m.gguf"} {
+		f, data := build(t, "llama-tiny", Options{Quant: q, Seed: 1, VocabPath: vocab, Name: "llama-random-256x2-seed1"})
+		r, err := gguf.Open(filepath.Join(dir, "parity", ref))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, rt := range r.Tensors {
+			if ft, ok := f.Tensor(rt.Name); !ok || ft.Type != rt.Type {
+				t.Errorf("%s: %s: llama-quantize chose %s, we wrote %v", q, rt.Name, rt.Type, ft)
+			}
+		}
+		if ft, _ := f.Uint32("general.file_type"); ft != mustU32(r, "general.file_type") {
+			t.Errorf("%s: file_type %d", q, ft)
+		}
+		if int64(len(data)) != r.Size() {
+			t.Errorf("%s: %d bytes, llama-quantize's file has %d", q, len(data), r.Size())
+		}
+		r.Close()
+	}
+}
+
+func mustU32(f *gguf.File, k string) uint32 { v, _ := f.Uint32(k); return v }
