@@ -57,7 +57,8 @@ const (
 	fTitle   = "title"
 	fSource  = "source"
 	fFormat  = "format"
-	fMeta    = "meta" // the document's metadata as a payload object (filters: meta.<key>)
+	fMeta    = "meta"  // the document's metadata as a payload object (filters: meta.<key>)
+	fTerms   = "terms" // the sparse vector's term ids (integer index: document frequencies)
 )
 
 // Payload field names of document records (the registry collection).
@@ -234,12 +235,17 @@ func pStrings(p map[string]*qc.Value, k string) []string {
 }
 
 // chunkPayload is the payload of one chunk point.
-func chunkPayload(doc retrieval.Document, meta *qc.Value, c retrieval.Chunk, ordinal int) map[string]*qc.Value {
+func chunkPayload(doc retrieval.Document, meta *qc.Value, c retrieval.Chunk, ordinal int, terms []uint32) map[string]*qc.Value {
 	heading := make([]*qc.Value, len(c.Heading))
 	for i, h := range c.Heading {
 		heading[i] = qc.NewValueString(h)
 	}
+	tv := make([]*qc.Value, len(terms))
+	for i, id := range terms {
+		tv[i] = qc.NewValueInt(int64(id))
+	}
 	return map[string]*qc.Value{
+		fTerms:   qc.NewValueFromList(tv...),
 		fDocID:   qc.NewValueString(doc.ID),
 		fVersion: qc.NewValueInt(int64(doc.Version)),
 		fOrdinal: qc.NewValueInt(int64(ordinal)),

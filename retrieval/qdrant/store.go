@@ -373,7 +373,7 @@ func (s *Store) ensureCollection(ctx context.Context, name string, dim int) (col
 		if err := s.createCollection(ctx, req); err != nil {
 			return info, err
 		}
-		indexes := map[string]qc.FieldType{fDocID: qc.FieldType_FieldTypeKeyword, fVersion: qc.FieldType_FieldTypeInteger}
+		indexes := map[string]qc.FieldType{fDocID: qc.FieldType_FieldTypeKeyword, fVersion: qc.FieldType_FieldTypeInteger, fTerms: qc.FieldType_FieldTypeInteger}
 		for k, t := range s.opt.MetadataIndexes {
 			indexes[fMeta+"."+k] = indexTypes[strings.ToLower(t)]
 		}
@@ -573,7 +573,7 @@ func (s *Store) PutDocument(ctx context.Context, doc retrieval.Document, chunks 
 		}
 		pts = append(pts, &qc.PointStruct{
 			Id:      chunkPointID(doc.ID, doc.Version, i),
-			Payload: chunkPayload(doc, meta, c, i),
+			Payload: chunkPayload(doc, meta, c, i, idx),
 			Vectors: qc.NewVectorsMap(vecs),
 		})
 		if len(pts) == upsertBatch || i == len(chunks)-1 {
@@ -929,4 +929,67 @@ func (s *Store) hits(ctx context.Context, pts []*qc.ScoredPoint, topK int) ([]re
 		}
 	}
 	return out, nil
+}
+
+// TermStats returns, for each analyzed term, the number of chunk points of
+// the collection containing it (an exact count over the integer-indexed
+// "terms" payload), and the collection's point count. The agent weights
+// question terms by IDF with it, as with the embedded store. During a
+// document update both versions' points are counted for a moment.
+func (s *Store) TermStats(ctx context.Context, collection string, terms []string) (map[string]int, int, error) {
+	if collection == "" {
+		collection = retrieval.DefaultCollection
+	}
+	df := make(map[string]int, len(terms))
+	coll, err := s.chunkCollection(collection)
+	if err != nil {
+		return nil, 0, err
+	}
+	if _, ok, err := s.collection(ctx, coll); err != nil || !ok {
+		return df, 0, err
+	}
+	count := func(ctx context.Context, f *qc.Filter) (int, error) {
+		var n uint64
+		err := s.retry.do(ctx, "count "+coll, func(ctx context.Context) error {
+			r, err := s.points.Count(ctx, &qc.CountPoints{CollectionName: coll, Filter: f, Exact: qc.PtrOf(true)})
+			n = r.GetResult().GetCount()
+			return err
+		})
+		return int(n), err
+	}
+	total, err := count(ctx, nil)
+	if err != nil {
+		return nil, 0, err
+	}
+	var (
+		wg   sync.WaitGroup
+		mu   sync.Mutex
+		errs []error
+		sem  = make(chan struct{}, 4)
+	)
+	for _, t := range terms {
+		if _, dup := df[t]; dup {
+			continue
+		}
+		df[t] = 0
+		wg.Add(1)
+		go func(t string) {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			n, err := count(ctx, mustAll(qc.NewMatchInt(fTerms, int64(retrieval.TermID(t)))))
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil {
+				errs = append(errs, err)
+				return
+			}
+			df[t] = n
+		}(t)
+	}
+	wg.Wait()
+	if len(errs) > 0 {
+		return nil, 0, errs[0]
+	}
+	return df, total, nil
 }

@@ -164,7 +164,7 @@ func TestCollectionsCreated(t *testing.T) {
 		idx[c.Coll+"/"+r.FieldName] = r.GetFieldType()
 	}
 	want := map[string]qc.FieldType{
-		"t_c1/document_id": qc.FieldType_FieldTypeKeyword, "t_c1/version": qc.FieldType_FieldTypeInteger,
+		"t_c1/document_id": qc.FieldType_FieldTypeKeyword, "t_c1/version": qc.FieldType_FieldTypeInteger, "t_c1/terms": qc.FieldType_FieldTypeInteger,
 		"t_c1/meta.lang": qc.FieldType_FieldTypeKeyword, "t_c1/meta.year": qc.FieldType_FieldTypeInteger,
 		"t__documents/id": qc.FieldType_FieldTypeKeyword, "t__documents/collection": qc.FieldType_FieldTypeKeyword,
 		"t__documents/content_hash": qc.FieldType_FieldTypeKeyword, "t__documents/created_at": qc.FieldType_FieldTypeInteger,
@@ -398,7 +398,7 @@ func TestReaderBetweenWriteAndCommit(t *testing.T) {
 	for i, c := range cs {
 		idx, vals := s.sparse.docSparse("T", c.Text+" new")
 		c.Text += " new"
-		pts = append(pts, &qc.PointStruct{Id: chunkPointID("doc", 2, i), Payload: chunkPayload(d2, meta, c, i),
+		pts = append(pts, &qc.PointStruct{Id: chunkPointID("doc", 2, i), Payload: chunkPayload(d2, meta, c, i, idx),
 			Vectors: qc.NewVectorsMap(map[string]*qc.Vector{sparseName: qc.NewVectorSparse(idx, vals)})})
 	}
 	if err := s.upsert(context.Background(), "t_c1", pts); err != nil {
@@ -538,5 +538,23 @@ func TestPingCreatesRegistry(t *testing.T) {
 	f.mu.Unlock()
 	if !ok {
 		t.Fatal("record collection not created")
+	}
+}
+
+func TestTermStats(t *testing.T) {
+	s, _ := newFakeStore(t, testOptions())
+	ctx := context.Background()
+	d, cs := storetest.Doc("a", "c1", "Otters", nil, "otters eat fish", "seals eat fish too", "kelp forests")
+	put(t, s, d, cs)
+	df, n, err := s.TermStats(ctx, "c1", []string{"fish", "kelp", "otter", "whale", "fish"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// "otter" is in every chunk's title.
+	if n != 3 || df["fish"] != 2 || df["kelp"] != 1 || df["otter"] != 3 || df["whale"] != 0 {
+		t.Fatalf("df = %v, n = %d", df, n)
+	}
+	if df, n, err := s.TermStats(ctx, "none", []string{"fish"}); err != nil || n != 0 || df["fish"] != 0 {
+		t.Fatalf("missing collection: %v %d %v", df, n, err)
 	}
 }

@@ -110,10 +110,13 @@ func TestPayloadRoundTrip(t *testing.T) {
 		t.Fatalf("fraction stored as %v", s)
 	}
 	c := retrieval.Chunk{Text: "body", Start: 5, End: 9, Page: 7, Heading: []string{"H1", "H2"}}
-	cp := chunkPayload(d, meta, c, 4)
+	cp := chunkPayload(d, meta, c, 4, []uint32{7, 9})
 	gc := chunkFromPayload(cp)
 	if gc.ID != "d1:v3:4" || gc.DocumentID != "d1" || gc.Ordinal != 4 || gc.Text != "body" || gc.Start != 5 || gc.End != 9 || gc.Page != 7 || len(gc.Heading) != 2 || gc.Heading[1] != "H2" {
 		t.Fatalf("chunk round trip %+v", gc)
+	}
+	if tv := cp[fTerms].GetListValue().GetValues(); len(tv) != 2 || tv[1].GetIntegerValue() != 9 {
+		t.Fatalf("terms payload %v", tv)
 	}
 	if cp[fTitle].GetStringValue() != "T" || cp[fSource].GetStringValue() != "s.pdf" || cp[fMeta].GetStructValue().GetFields()["lang"].GetStringValue() != "en" {
 		t.Fatalf("chunk payload %v", cp)
