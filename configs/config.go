@@ -40,6 +40,7 @@ type Config struct {
 		Backend     string  `koanf:"backend"`
 		TitleWeight float64 `koanf:"title_weight"`
 	} `koanf:"store"`
+	Qdrant Qdrant `koanf:"qdrant"`
 	Ingest struct {
 		MaxFileBytes         int64 `koanf:"max_file_bytes"`
 		MaxDecompressedBytes int64 `koanf:"max_decompressed_bytes"`
@@ -69,6 +70,24 @@ type Config struct {
 		} `koanf:"http_get"`
 		HTTP []HTTPTool `koanf:"http"`
 	} `koanf:"tools"`
+}
+
+// Qdrant is the qdrant section: connection and collection settings of the
+// Qdrant backend (store.backend: qdrant).
+type Qdrant struct {
+	Host             string            `koanf:"host"`
+	Port             int               `koanf:"port"`
+	APIKey           string            `koanf:"api_key"`
+	TLS              bool              `koanf:"tls"`
+	CollectionPrefix string            `koanf:"collection_prefix"`
+	Timeout          time.Duration     `koanf:"timeout"`
+	Retries          int               `koanf:"retries"`
+	RetryBackoff     time.Duration     `koanf:"retry_backoff"`
+	RetryMaxBackoff  time.Duration     `koanf:"retry_max_backoff"`
+	VectorSize       int               `koanf:"vector_size"`
+	Distance         string            `koanf:"distance"`
+	BM25AvgLen       float64           `koanf:"bm25_avg_len"`
+	MetadataIndexes  map[string]string `koanf:"metadata_indexes"`
 }
 
 // HTTPTool declares an HTTP tool (tools.http in the config). Parameters
@@ -146,8 +165,12 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("config: data_dir is empty")
 	case c.Server.MaxBodyBytes <= 0 || c.Ingest.MaxFileBytes <= 0:
 		return fmt.Errorf("config: size limits must be positive")
-	case c.Store.Backend != "embedded":
-		return fmt.Errorf("config: store.backend %q is not supported (supported: embedded)", c.Store.Backend)
+	case c.Store.Backend != "embedded" && c.Store.Backend != "qdrant":
+		return fmt.Errorf("config: store.backend %q is not supported (supported: embedded, qdrant)", c.Store.Backend)
+	case c.Store.Backend == "qdrant" && (c.Qdrant.Host == "" || c.Qdrant.Port <= 0 || c.Qdrant.Port > 65535):
+		return fmt.Errorf("config: qdrant.host and qdrant.port (1-65535) are required with store.backend qdrant")
+	case c.Store.Backend == "qdrant" && (c.Qdrant.Retries < 0 || c.Qdrant.Timeout < 0 || c.Qdrant.VectorSize < 0):
+		return fmt.Errorf("config: qdrant.retries, qdrant.timeout and qdrant.vector_size must not be negative")
 	case c.Chunking.TargetChars < 100:
 		return fmt.Errorf("config: chunking.target_chars must be at least 100")
 	case c.Chunking.OverlapChars < 0 || c.Chunking.OverlapChars >= c.Chunking.TargetChars:
