@@ -1,0 +1,176 @@
+package llm
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/tmc/langchaingo/llms"
+
+	"github.com/docent-dev/docent/llm/chat"
+	"github.com/docent-dev/docent/llm/sample"
+	"github.com/docent-dev/docent/llm/synth"
+)
+
+func synthModel(t *testing.T, preset, quant string) string {
+	t.Helper()
+	p, err := synth.Lookup(preset)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan, err := synth.Plan(p, synth.Options{Quant: quant, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), preset+".gguf")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := plan.Write(f, synth.Options{Quant: quant, Seed: 1}); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	return path
+}
+
+func TestGenerateAndStream(t *testing.T) {
+	m, err := Load(synthModel(t, "llama-tiny", "q8_0"), Options{Threads: 2, Context: 256})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	if i := m.Info(); i.Kind != KindDecoder || i.ContextLength != 256 || i.Architecture != "llama" {
+		t.Fatalf("info = %+v", i)
+	}
+	var streamed strings.Builder
+	req := Request{Prompt: "Once upon a time", Sampling: sample.Params{MaxTokens: 12},
+		OnToken: func(s string) error { streamed.WriteString(s); return nil }}
+	r1, err := m.Generate(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r1.CompletionTokens == 0 || r1.Text != streamed.String() || r1.PromptTokens == 0 {
+		t.Fatalf("result %+v, streamed %q", r1, streamed.String())
+	}
+	// Greedy is deterministic, and so is seeded sampling.
+	req.OnToken = nil
+	r2, _ := m.Generate(context.Background(), req)
+	if r2.Text != r1.Text {
+		t.Fatalf("greedy not repeatable: %q vs %q", r1.Text, r2.Text)
+	}
+	req.Sampling = sample.Params{Temperature: 0.9, TopK: 40, Seed: 42, MaxTokens: 12}
+	a, _ := m.Generate(context.Background(), req)
+	b, _ := m.Generate(context.Background(), req)
+	if a.Text != b.Text {
+		t.Fatalf("seeded sampling not repeatable")
+	}
+	// Chat messages go through the template (ChatML for synth files).
+	r3, err := m.Generate(context.Background(), Request{Messages: []chat.Message{{Role: "user", Content: "hi"}}, Sampling: sample.Params{MaxTokens: 4}})
+	if err != nil || r3.PromptTokens < 3 {
+		t.Fatalf("chat generate: %+v %v", r3, err)
+	}
+	// Cancellation and context limits.
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := m.Generate(ctx, Request{Prompt: "x"}); !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled: %v", err)
+	}
+	if _, err := m.Generate(context.Background(), Request{Prompt: strings.Repeat("word ", 400)}); err == nil || !strings.Contains(err.Error(), "context holds 256") {
+		t.Fatalf("too long prompt: %v", err)
+	}
+	if _, err := m.Embed(context.Background(), []string{"x"}); !errors.Is(err, ErrWrongKind) {
+		t.Fatalf("embed on decoder: %v", err)
+	}
+	// langchaingo adapter.
+	var chunks int
+	resp, err := LangChainModel{m}.GenerateContent(context.Background(),
+		[]llms.MessageContent{llms.TextParts(llms.ChatMessageTypeHuman, "hello")},
+		llms.WithMaxTokens(5), llms.WithStreamingFunc(func(ctx context.Context, c []byte) error { chunks++; return nil }))
+	if err != nil || len(resp.Choices) != 1 || chunks == 0 {
+		t.Fatalf("langchain: %+v %v chunks %d", resp, err, chunks)
+	}
+}
+
+func TestEmbed(t *testing.T) {
+	m, err := Load(synthModel(t, "bert-tiny", "f16"), Options{Threads: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	vecs, err := LangChainEmbedder{m}.EmbedDocuments(context.Background(), []string{"first text", "second text"})
+	if err != nil || len(vecs) != 2 || len(vecs[0]) != m.Info().EmbeddingDim {
+		t.Fatalf("embed: %v %d", err, len(vecs))
+	}
+	var n float64
+	for _, x := range vecs[0] {
+		n += float64(x) * float64(x)
+	}
+	if math.Abs(n-1) > 1e-3 {
+		t.Fatalf("not normalised: %v", n)
+	}
+	if _, err := m.Generate(context.Background(), Request{Prompt: "x"}); !errors.Is(err, ErrWrongKind) {
+		t.Fatalf("generate on encoder: %v", err)
+	}
+}
+
+func TestLoadErrors(t *testing.T) {
+	if _, err := Load(filepath.Join(t.TempDir(), "missing.gguf"), Options{}); err == nil {
+		t.Fatal("missing file loaded")
+	}
+	bad := filepath.Join(t.TempDir(), "bad.gguf")
+	os.WriteFile(bad, []byte("GGUF\x03\x00\x00\x00garbage"), 0o600)
+	if _, err := Load(bad, Options{}); err == nil {
+		t.Fatal("corrupt file loaded")
+	}
+}
+
+// TestParityGreedy checks the public API reproduces llama.cpp's greedy
+// output on the shared parity models (same text as llama-simple -n 32).
+func TestParityGreedy(t *testing.T) {
+	dir := "../../shared/testdata/parity"
+	data, err := os.ReadFile(filepath.Join(dir, "references.json"))
+	if err != nil {
+		t.Skipf("parity fixtures not available (%v); they live in ../shared/testdata/parity", err)
+	}
+	var refs struct {
+		Models map[string]struct {
+			Greedy []struct {
+				Prompt       string `json:"prompt"`
+				N            int    `json:"n"`
+				StdoutBase64 string `json:"stdout_base64"`
+			} `json:"greedy"`
+		} `json:"models"`
+	}
+	if err := json.Unmarshal(data, &refs); err != nil {
+		t.Fatal(err)
+	}
+	for name, r := range refs.Models {
+		if len(r.Greedy) == 0 {
+			continue
+		}
+		t.Run(name, func(t *testing.T) {
+			m, err := Load(filepath.Join(dir, name), Options{Threads: 2, Context: 512})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer m.Close()
+			for _, g := range r.Greedy {
+				want, _ := base64.StdEncoding.DecodeString(g.StdoutBase64)
+				res, err := m.Generate(context.Background(), Request{Prompt: g.Prompt, Sampling: sample.Params{MaxTokens: g.N}})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !strings.HasSuffix(strings.TrimSuffix(string(want), "\n"), res.Text) || res.CompletionTokens != g.N {
+					t.Errorf("%q: got %q (%d tokens), llama.cpp printed %q", g.Prompt, res.Text, res.CompletionTokens, want)
+				}
+			}
+		})
+	}
+}
