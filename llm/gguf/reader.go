@@ -416,11 +416,35 @@ func (p *parser) array(depth int) (Value, error) {
 	}
 	switch elem {
 	case TypeString:
-		s := make([]string, n)
-		for i := range s {
-			if s[i], err = p.str("string array element"); err != nil {
+		// Validate the lengths first, then copy all the bytes into one
+		// string that the elements slice: two allocations instead of n.
+		start, total := p.off, 0
+		for i := 0; i < n; i++ {
+			at := p.off
+			l, err := p.u64("string array element length")
+			if err != nil {
 				return Value{}, fmt.Errorf("element %d: %w", i, err)
 			}
+			if l > uint64(p.remaining()) {
+				return Value{}, fmt.Errorf("element %d at offset %d: length %d exceeds the %d bytes left", i, at, l, p.remaining())
+			}
+			p.off += int(l)
+			total += int(l)
+		}
+		buf := make([]byte, 0, total)
+		for q := start; q < p.off; {
+			l := int(binary.LittleEndian.Uint64(p.b[q:]))
+			buf = append(buf, p.b[q+8:q+8+l]...)
+			q += 8 + l
+		}
+		all := string(buf)
+		s := make([]string, n)
+		off := 0
+		for i, q := 0, start; i < n; i++ {
+			l := int(binary.LittleEndian.Uint64(p.b[q:]))
+			s[i] = all[off : off+l]
+			off += l
+			q += 8 + l
 		}
 		v.arr = s
 	case TypeArray:
