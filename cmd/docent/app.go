@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 	"os"
 	"strings"
@@ -14,7 +13,7 @@ import (
 	"github.com/docent-dev/docent/ingest"
 	"github.com/docent-dev/docent/ingest/chunk"
 	"github.com/docent-dev/docent/ingest/loaders"
-	"github.com/docent-dev/docent/retrieval/embedded"
+	"github.com/docent-dev/docent/retrieval"
 	"github.com/docent-dev/docent/tools"
 )
 
@@ -36,7 +35,7 @@ func init() {
 type app struct {
 	cfg      *configs.Config
 	log      *slog.Logger
-	store    *embedded.Store
+	store    retrieval.Store // embedded or qdrant (store.backend)
 	pipeline *ingest.Pipeline
 	agent    *agent.Agent
 	tools    *tools.Registry
@@ -65,9 +64,9 @@ func newLogger(cfg *configs.Config) *slog.Logger {
 }
 
 func openApp(ctx context.Context, cfg *configs.Config, log *slog.Logger) (*app, error) {
-	store, err := embedded.Open(ctx, cfg.DataDir, embedded.Options{TitleWeight: cfg.Store.TitleWeight})
+	store, err := openStore(ctx, cfg, log)
 	if err != nil {
-		return nil, fmt.Errorf("open store in %s: %w", cfg.DataDir, err)
+		return nil, err
 	}
 	p := &ingest.Pipeline{
 		Store: store,
