@@ -12,7 +12,8 @@ import (
 //	F32 weights:           F32 activations
 //	F16 weights:           activations rounded to F16
 //	BF16 weights:          activations rounded to BF16
-//	Q8_0, Q4_0 weights:    activations quantized to Q8_0 (32-element blocks)
+//	Q8_0, Q4_0, Q5_0:      activations quantized to Q8_0 (32-element blocks)
+//	Q4_1, Q5_1:            activations quantized to Q8_1 (Q8_0 plus d*sum)
 //	Q4_K, Q5_K, Q6_K:      activations quantized to Q8_K (256-element blocks)
 //
 // Its buffers grow as needed and are reused, so a long-lived Acts makes
@@ -25,6 +26,7 @@ type Acts struct {
 	q    []int8    // quantized values, n*cols
 	d    []float32 // one scale per block
 	bs   []int16   // Q8_K: 16 partial sums per block
+	s    []float32 // Q8_1: d * sum(q) per block, F16-rounded
 }
 
 type actKind uint8
@@ -35,6 +37,7 @@ const (
 	actBF16
 	actQ8_0
 	actQ8_K
+	actQ8_1
 )
 
 func actKindFor(t gguf.GGMLType) actKind {
@@ -43,8 +46,10 @@ func actKindFor(t gguf.GGMLType) actKind {
 		return actF16
 	case gguf.BF16:
 		return actBF16
-	case gguf.Q8_0, gguf.Q4_0:
+	case gguf.Q8_0, gguf.Q4_0, gguf.Q5_0:
 		return actQ8_0
+	case gguf.Q4_1, gguf.Q5_1:
+		return actQ8_1
 	case gguf.Q4_K, gguf.Q5_K, gguf.Q6_K:
 		return actQ8_K
 	}
@@ -84,6 +89,21 @@ func (a *Acts) Prepare(t gguf.GGMLType, x []float32, n, cols int) {
 		a.d = growF32(a.d, nb)
 		for b := 0; b < nb; b++ {
 			a.d[b] = quantQ8_0(x[b*32:b*32+32], a.q[b*32:b*32+32])
+		}
+	case actQ8_1:
+		nb := n * cols / 32
+		a.q = growI8(a.q, n*cols)
+		a.d = growF32(a.d, nb)
+		a.s = growF32(a.s, nb)
+		for b := 0; b < nb; b++ {
+			q := a.q[b*32 : b*32+32]
+			a.d[b] = quantQ8_0(x[b*32:b*32+32], q)
+			sum := 0
+			for _, v := range q {
+				sum += int(v)
+			}
+			// ggml keeps the unrounded d for the sum, then rounds to F16.
+			a.s[b] = gguf.FP16ToFP32(gguf.FP32ToFP16(q8Scale(x[b*32:b*32+32]) * float32(sum)))
 		}
 	case actQ8_K:
 		nb := n * cols / gguf.QK_K
@@ -130,6 +150,18 @@ func quantQ8_0(x []float32, q []int8) float32 {
 		q[i] = int8(math.RoundToEven(float64(v * id)))
 	}
 	return gguf.FP16ToFP32(gguf.FP32ToFP16(d))
+}
+
+// q8Scale is amax/127 of a block, unrounded.
+func q8Scale(x []float32) float32 {
+	var amax float32
+	for _, v := range x {
+		if v < 0 {
+			v = -v
+		}
+		amax = max(amax, v)
+	}
+	return amax / 127
 }
 
 // quantQ8_K quantizes one block of 256 as ggml's quantize_row_q8_K_ref:

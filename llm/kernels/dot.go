@@ -239,3 +239,66 @@ func dotQ6_K(row []byte, q []int8, d []float32) float32 {
 	}
 	return sum
 }
+
+// dotQ5_0 is ggml_vec_dot_q5_0_q8_0: 5-bit values minus 16.
+func dotQ5_0(row []byte, q []int8, d []float32) float32 {
+	nb := len(d)
+	row = row[:nb*22]
+	var sum float32
+	for b := 0; b < nb; b++ {
+		blk := row[b*22 : b*22+22]
+		qh := binary.LittleEndian.Uint32(blk[2:6])
+		qs := blk[6:22]
+		xq := q[b*32 : b*32+32]
+		var s int32
+		for j := 0; j < 16; j++ {
+			v := qs[j]
+			lo := int32(v&0xf|byte((qh>>uint(j))<<4)&0x10) - 16
+			hi := int32(v>>4|byte((qh>>uint(j+12)))&0x10) - 16
+			s += lo*int32(xq[j]) + hi*int32(xq[j+16])
+		}
+		sum += float32(s) * (f16(blk) * d[b])
+	}
+	return sum
+}
+
+// dotQ4_1 is ggml_vec_dot_q4_1_q8_1: d_w*d_x*sumi + m_w*s_x.
+func dotQ4_1(row []byte, q []int8, d, sx []float32) float32 {
+	nb := len(d)
+	row = row[:nb*20]
+	var sum float32
+	for b := 0; b < nb; b++ {
+		blk := row[b*20 : b*20+20]
+		qs := blk[4:20]
+		xq := q[b*32 : b*32+32]
+		var s int32
+		for j := 0; j < 16; j++ {
+			v := qs[j]
+			s += int32(v&0xf)*int32(xq[j]) + int32(v>>4)*int32(xq[j+16])
+		}
+		sum += f16(blk)*d[b]*float32(s) + f16(blk[2:])*sx[b]
+	}
+	return sum
+}
+
+// dotQ5_1 is ggml_vec_dot_q5_1_q8_1.
+func dotQ5_1(row []byte, q []int8, d, sx []float32) float32 {
+	nb := len(d)
+	row = row[:nb*24]
+	var sum float32
+	for b := 0; b < nb; b++ {
+		blk := row[b*24 : b*24+24]
+		qh := binary.LittleEndian.Uint32(blk[4:8])
+		qs := blk[8:24]
+		xq := q[b*32 : b*32+32]
+		var s int32
+		for j := 0; j < 16; j++ {
+			v := qs[j]
+			lo := int32(v&0xf | byte((qh>>uint(j))<<4)&0x10)
+			hi := int32(v>>4 | byte((qh>>uint(j+12)))&0x10)
+			s += lo*int32(xq[j]) + hi*int32(xq[j+16])
+		}
+		sum += f16(blk)*d[b]*float32(s) + f16(blk[2:])*sx[b]
+	}
+	return sum
+}

@@ -9,7 +9,7 @@ import (
 	"github.com/docent-dev/docent/llm/gguf"
 )
 
-var allTypes = []gguf.GGMLType{gguf.F32, gguf.F16, gguf.BF16, gguf.Q8_0, gguf.Q4_0, gguf.Q4_K, gguf.Q5_K, gguf.Q6_K}
+var allTypes = []gguf.GGMLType{gguf.F32, gguf.F16, gguf.BF16, gguf.Q8_0, gguf.Q4_0, gguf.Q4_1, gguf.Q5_0, gguf.Q5_1, gguf.Q4_K, gguf.Q5_K, gguf.Q6_K}
 
 func randVec(rng *rand.Rand, n int, scale float32) []float32 {
 	x := make([]float32, n)
@@ -152,7 +152,7 @@ func BenchmarkMatVec(b *testing.B) {
 func TestIntegerDotExact(t *testing.T) {
 	rng := rand.New(rand.NewSource(4))
 	const rows, cols = 8, 1024
-	for _, typ := range []gguf.GGMLType{gguf.Q8_0, gguf.Q4_0, gguf.Q4_K, gguf.Q5_K, gguf.Q6_K} {
+	for _, typ := range []gguf.GGMLType{gguf.Q8_0, gguf.Q4_0, gguf.Q5_0, gguf.Q4_K, gguf.Q5_K, gguf.Q6_K} {
 		m := randMatrix(t, rng, typ, rows, cols)
 		x := randVec(rng, cols, 1)
 		var a Acts

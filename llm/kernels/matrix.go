@@ -29,7 +29,8 @@ type Matrix struct {
 // Supported reports whether the kernels compute with weights of type t.
 func Supported(t gguf.GGMLType) bool {
 	switch t {
-	case gguf.F32, gguf.F16, gguf.BF16, gguf.Q8_0, gguf.Q4_0, gguf.Q4_K, gguf.Q5_K, gguf.Q6_K:
+	case gguf.F32, gguf.F16, gguf.BF16, gguf.Q8_0, gguf.Q4_0, gguf.Q4_1, gguf.Q5_0, gguf.Q5_1,
+		gguf.Q4_K, gguf.Q5_K, gguf.Q6_K:
 		return true
 	}
 	return false
@@ -84,6 +85,15 @@ func (m *Matrix) dotRow(r int, a *Acts, v int) float32 {
 	case gguf.Q4_0:
 		nb := c / 32
 		return dotQ4_0(row, a.q[v*c:(v+1)*c], a.d[v*nb:(v+1)*nb])
+	case gguf.Q5_0:
+		nb := c / 32
+		return dotQ5_0(row, a.q[v*c:(v+1)*c], a.d[v*nb:(v+1)*nb])
+	case gguf.Q4_1:
+		nb := c / 32
+		return dotQ4_1(row, a.q[v*c:(v+1)*c], a.d[v*nb:(v+1)*nb], a.s[v*nb:(v+1)*nb])
+	case gguf.Q5_1:
+		nb := c / 32
+		return dotQ5_1(row, a.q[v*c:(v+1)*c], a.d[v*nb:(v+1)*nb], a.s[v*nb:(v+1)*nb])
 	case gguf.Q4_K:
 		nb := c / 256
 		return dotQ4_K(row, a.q[v*c:(v+1)*c], a.d[v*nb:(v+1)*nb], a.bs[v*nb*16:(v+1)*nb*16])

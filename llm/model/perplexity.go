@@ -44,12 +44,12 @@ func (d *Decoder) Perplexity(tokens []int32, ctx int, bos int32, progress func(d
 			chunk[0] = bos
 		}
 		s.Reset()
-		logits, err := s.EvalAll(chunk)
+		logits, err := s.EvalFrom(chunk, first)
 		if err != nil {
 			return r, err
 		}
 		for i := first; i < ctx-1; i++ {
-			row := logits[i*V : (i+1)*V]
+			row := logits[(i-first)*V : (i-first+1)*V]
 			m := row[0]
 			for _, v := range row {
 				m = max(m, v)

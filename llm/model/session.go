@@ -120,7 +120,7 @@ func (s *Session) Prefill(tokens []int32) ([]float32, error) {
 	}
 	for len(tokens) > 0 {
 		n := min(len(tokens), s.d.maxBatch)
-		s.forward(tokens[:n], n == len(tokens), nil)
+		s.forward(tokens[:n], n == len(tokens), nil, 0)
 		tokens = tokens[n:]
 	}
 	return s.logits, nil
@@ -137,25 +137,40 @@ func (s *Session) Decode(token int32) ([]float32, error) {
 	}
 	var one [1]int32
 	one[0] = token
-	s.forward(one[:], true, nil)
+	s.forward(one[:], true, nil, 0)
 	return s.logits, nil
 }
 
 // EvalAll evaluates tokens like Prefill and returns the logits of every one
 // of them: len(tokens) rows of Vocab values (owned by the session).
 func (s *Session) EvalAll(tokens []int32) ([]float32, error) {
+	return s.EvalFrom(tokens, 0)
+}
+
+// EvalFrom evaluates tokens like Prefill and returns the logits of
+// tokens[from:] (len(tokens)-from rows of Vocab values, owned by the
+// session); the output head is skipped for the others.
+func (s *Session) EvalFrom(tokens []int32, from int) ([]float32, error) {
 	if len(tokens) == 0 {
 		return nil, errors.New("model: no tokens to evaluate")
+	}
+	if from < 0 || from >= len(tokens) {
+		return nil, fmt.Errorf("model: logits from token %d of %d", from, len(tokens))
 	}
 	if err := s.check(tokens); err != nil {
 		return nil, err
 	}
 	V := s.d.Vocab
-	s.all = grow(s.all, len(tokens)*V)
+	s.all = grow(s.all, (len(tokens)-from)*V)
 	out := s.all
 	for off := 0; off < len(tokens); {
 		n := min(len(tokens)-off, s.d.maxBatch)
-		s.forward(tokens[off:off+n], true, out[off*V:(off+n)*V])
+		lo := max(from-off, 0) // first token of this piece that needs logits
+		if lo >= n {
+			s.forward(tokens[off:off+n], false, nil, 0)
+		} else {
+			s.forward(tokens[off:off+n], true, out[(off+lo-from)*V:(off+n-from)*V], lo)
+		}
 		off += n
 	}
 	return out, nil
@@ -174,9 +189,9 @@ func (s *Session) check(tokens []int32) error {
 }
 
 // forward runs the batch through the network. If all is non-nil it receives
-// the logits of every token; otherwise, if wantLast, s.logits receives the
+// the logits of tokens[from:]; otherwise, if wantLast, s.logits receives the
 // last token's.
-func (s *Session) forward(tokens []int32, wantLast bool, all []float32) {
+func (s *Session) forward(tokens []int32, wantLast bool, all []float32, from int) {
 	d := s.d
 	n := len(tokens)
 	s.ensure(n)
@@ -272,11 +287,12 @@ func (s *Session) forward(tokens []int32, wantLast bool, all []float32) {
 	s.n += n
 	switch {
 	case all != nil:
-		for i := 0; i < n; i++ {
-			rmsNorm(xn[i*E:(i+1)*E], x[i*E:(i+1)*E], d.outNorm, d.RMSEps)
+		m := n - from
+		for i := 0; i < m; i++ {
+			rmsNorm(xn[i*E:(i+1)*E], x[(from+i)*E:(from+i+1)*E], d.outNorm, d.RMSEps)
 		}
-		d.output.MatMulActs(all[:n*d.Vocab], xn, n, p, &s.acts)
-		copy(s.logits, all[(n-1)*d.Vocab:n*d.Vocab])
+		d.output.MatMulActs(all[:m*d.Vocab], xn[:m*E], m, p, &s.acts)
+		copy(s.logits, all[(m-1)*d.Vocab:m*d.Vocab])
 	case wantLast:
 		last := x[(n-1)*E : n*E]
 		rmsNorm(xn[:E], last, d.outNorm, d.RMSEps)

@@ -1,0 +1,117 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"runtime"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+)
+
+// peakRSS returns the process's peak resident set size in bytes (0 where
+// unknown).
+func peakRSS() int64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	if runtime.GOOS == "darwin" {
+		return int64(ru.Maxrss)
+	}
+	return int64(ru.Maxrss) * 1024
+}
+
+func init() {
+	var (
+		path                      string
+		nPrompt, nGen, threads, r int
+	)
+	cmd := &cobra.Command{
+		Use:   "bench --model FILE.gguf [-p 128] [-n 64] [--threads T]",
+		Short: "Measure prefill and decode speed of a decoder",
+		Long: `Evaluate -p random prompt tokens in one batch (prefill) and then generate -n
+tokens one at a time (decode), like llama-bench's pp and tg tests, and report
+tokens per second for each and the peak resident memory (weights are mapped,
+so it stays near the file size plus the KV cache). --reps repeats the
+measurement and reports the mean (after one warm-up run).`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			d, _, closeAll, err := openDecoder(path, threads)
+			if err != nil {
+				return err
+			}
+			defer closeAll()
+			ctxSize := nPrompt + nGen
+			if ctxSize > d.ContextLen {
+				return fmt.Errorf("-p %d + -n %d exceed the model's context of %d", nPrompt, nGen, d.ContextLen)
+			}
+			rng := rand.New(rand.NewPCG(1, 2))
+			prompt := make([]int32, nPrompt)
+			for i := range prompt {
+				prompt[i] = int32(rng.IntN(d.Vocab))
+			}
+			s := d.NewSession(ctxSize)
+			run := func() (pp, tg time.Duration, err error) {
+				s.Reset()
+				t0 := time.Now()
+				if nPrompt > 0 {
+					if _, err = s.Prefill(prompt); err != nil {
+						return
+					}
+				}
+				t1 := time.Now()
+				tok := int32(rng.IntN(d.Vocab))
+				for i := 0; i < nGen; i++ {
+					if _, err = s.Decode(tok); err != nil {
+						return
+					}
+					tok = int32((int(tok)*7 + 13) % d.Vocab)
+				}
+				return t1.Sub(t0), time.Since(t1), nil
+			}
+			// Warm-up (pages the weights in, sizes the scratch buffers).
+			if _, _, err := run(); err != nil {
+				return err
+			}
+			var ppSum, tgSum time.Duration
+			for i := 0; i < r; i++ {
+				pp, tg, err := run()
+				if err != nil {
+					return err
+				}
+				ppSum += pp
+				tgSum += tg
+			}
+			ppTS := float64(nPrompt*r) / ppSum.Seconds()
+			tgTS := float64(nGen*r) / tgSum.Seconds()
+			st, _ := os.Stat(path)
+			res := map[string]any{
+				"model": path, "architecture": d.Arch, "threads": d.Threads(),
+				"n_prompt": nPrompt, "n_gen": nGen, "reps": r,
+				"prefill_tokens_per_s": ppTS, "decode_tokens_per_s": tgTS,
+				"peak_rss_bytes": peakRSS(), "file_bytes": st.Size(), "kv_cache_bytes": d.KVCacheBytes(ctxSize),
+			}
+			if flagJSON {
+				return json.NewEncoder(cmd.OutOrStdout()).Encode(res)
+			}
+			w := cmd.OutOrStdout()
+			fmt.Fprintf(w, "model     %s (%s, %.1f MiB)\n", path, d.Arch, float64(st.Size())/(1<<20))
+			fmt.Fprintf(w, "threads   %d\n", d.Threads())
+			fmt.Fprintf(w, "prefill   pp%d: %.2f tokens/s\n", nPrompt, ppTS)
+			fmt.Fprintf(w, "decode    tg%d: %.2f tokens/s\n", nGen, tgTS)
+			fmt.Fprintf(w, "peak RSS  %.1f MiB (KV cache %.1f MiB)\n", float64(peakRSS())/(1<<20), float64(d.KVCacheBytes(ctxSize))/(1<<20))
+			return nil
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&path, "model", "", "GGUF decoder file")
+	fl.IntVarP(&nPrompt, "prompt", "p", 128, "prompt tokens to prefill")
+	fl.IntVarP(&nGen, "n", "n", 64, "tokens to decode")
+	fl.IntVar(&threads, "threads", 0, "threads (0: all CPUs)")
+	fl.IntVar(&r, "reps", 1, "measured repetitions (after a warm-up)")
+	modelCmd.AddCommand(cmd)
+}
