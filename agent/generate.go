@@ -29,6 +29,12 @@ type QueryEmbedder interface {
 	Embed(ctx context.Context, texts []string) ([][]float32, error)
 }
 
+// contextFitter is implemented by generators that can tell whether a
+// prompt fits their context window.
+type contextFitter interface {
+	Fits(ctx context.Context, msgs []Message) (bool, error)
+}
+
 // Claim is one sentence of a generated answer with its support.
 type Claim struct {
 	Text      string  `json:"text"`
@@ -73,6 +79,22 @@ func (a *Agent) generate(ctx context.Context, question string, hits []retrieval.
 	var onToken func(string)
 	if emit != nil {
 		onToken = func(p string) { emit(Event{Type: "token", Data: map[string]string{"text": p}}) }
+	}
+	// Drop the weakest sources until the prompt fits the model's context.
+	if f, ok := a.Generator.(contextFitter); ok {
+		for {
+			fits, err := f.Fits(ctx, Prompt(question, hits))
+			if err != nil {
+				return nil, fmt.Errorf("prompt: %w", err)
+			}
+			if fits {
+				break
+			}
+			if len(hits) == 1 {
+				return nil, fmt.Errorf("%w: the question and its best source do not fit the model's context", ErrInvalid)
+			}
+			hits = hits[:len(hits)-1]
+		}
 	}
 	text, err := a.Generator.Generate(ctx, Prompt(question, hits), onToken)
 	if err != nil {

@@ -60,6 +60,22 @@ type Config struct {
 		Level  string `koanf:"level"`
 		Format string `koanf:"format"`
 	} `koanf:"log"`
+	Generator struct {
+		Model         string  `koanf:"model"`
+		Threads       int     `koanf:"threads"`
+		Context       int     `koanf:"context"`
+		MaxTokens     int     `koanf:"max_tokens"`
+		Temperature   float64 `koanf:"temperature"`
+		TopK          int     `koanf:"top_k"`
+		TopP          float64 `koanf:"top_p"`
+		MinP          float64 `koanf:"min_p"`
+		RepeatPenalty float64 `koanf:"repeat_penalty"`
+		Seed          uint64  `koanf:"seed"`
+	} `koanf:"generator"`
+	Embedder struct {
+		Model   string `koanf:"model"`
+		Threads int    `koanf:"threads"`
+	} `koanf:"embedder"`
 	Tools struct {
 		Timeout time.Duration `koanf:"timeout"`
 		HTTPGet struct {

@@ -97,11 +97,14 @@ func Load(path string, opts Options) (*Model, error) {
 		}
 		cfg := m.dec.Config
 		m.info.Kind, m.info.VocabSize = KindDecoder, cfg.Vocab
-		m.info.ContextLength = cfg.ContextLen
-		if opts.Context > 0 {
-			m.info.ContextLength = opts.Context
-		} else if m.info.ContextLength <= 0 || m.info.ContextLength > 4096 {
-			m.info.ContextLength = 4096
+		// Requested context, capped at what the model was trained for.
+		want := opts.Context
+		if want <= 0 {
+			want = 4096
+		}
+		m.info.ContextLength = want
+		if cfg.ContextLen > 0 && cfg.ContextLen < want {
+			m.info.ContextLength = cfg.ContextLen
 		}
 		if src, ok := f.String("tokenizer.chat_template"); ok && strings.TrimSpace(src) != "" {
 			if m.tmpl, err = chat.New(src); err != nil {

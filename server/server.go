@@ -41,6 +41,11 @@ type Server struct {
 	Tools    *tools.Registry // nil: no tools
 	Log      *slog.Logger
 	Opt      Options
+	// Ready, when set, reports whether models are loaded (nil error);
+	// until then /readyz answers 503 and ask/upload answer 503 not_ready.
+	Ready func() error
+	// GeneratorName is shown by /readyz ("extractive" when empty).
+	GeneratorName func() string
 
 	metrics *metrics
 	handler http.Handler
@@ -94,15 +99,29 @@ func (s *Server) routes() http.Handler {
 	r.GET("/metrics", gin.WrapH(promhttp.HandlerFor(s.metrics.reg, promhttp.HandlerOpts{})))
 
 	v1 := r.Group("/v1", s.auth(), s.limitInFlight(), s.limitBody())
-	v1.POST("/documents", s.postDocuments)
+	v1.POST("/documents", s.requireReady(), s.postDocuments)
 	v1.GET("/documents", s.listDocuments)
 	v1.GET("/documents/:id", s.getDocument)
 	v1.DELETE("/documents/:id", s.deleteDocument)
-	v1.POST("/ask", s.ask)
+	v1.POST("/ask", s.requireReady(), s.ask)
 	v1.GET("/jobs/:id", s.getJob)
 	v1.GET("/tools", s.listTools)
 	v1.POST("/tools/:name/invoke", s.invokeTool)
 	return r
+}
+
+// requireReady answers 503 until the models are loaded.
+func (s *Server) requireReady() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if s.Ready != nil {
+			if err := s.Ready(); err != nil {
+				c.Header("Retry-After", "5")
+				abort(c, http.StatusServiceUnavailable, "not_ready", err.Error())
+				return
+			}
+		}
+		c.Next()
+	}
 }
 
 // Run serves on addr until ctx is cancelled, then shuts down gracefully:
@@ -156,6 +175,19 @@ func (s *Server) readyz(c *gin.Context) {
 		checks["store"] = "ok"
 	}
 	checks["generator"] = "extractive"
+	if s.GeneratorName != nil {
+		if n := s.GeneratorName(); n != "" {
+			checks["generator"] = n
+		}
+	}
+	if s.Ready != nil {
+		if err := s.Ready(); err != nil {
+			checks["models"] = err.Error()
+			status = http.StatusServiceUnavailable
+		} else {
+			checks["models"] = "ok"
+		}
+	}
 	c.JSON(status, gin.H{"status": map[bool]string{true: "ready", false: "not ready"}[status == http.StatusOK], "checks": checks})
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/docent-dev/docent/ingest"
 	"github.com/docent-dev/docent/ingest/chunk"
 	"github.com/docent-dev/docent/ingest/loaders"
+	"github.com/docent-dev/docent/llm"
 	"github.com/docent-dev/docent/retrieval"
 	"github.com/docent-dev/docent/tools"
 )
@@ -39,6 +40,7 @@ type app struct {
 	pipeline *ingest.Pipeline
 	agent    *agent.Agent
 	tools    *tools.Registry
+	models   []*llm.Model
 }
 
 func loadConfig(cmd *cobra.Command, overrides map[string]any) (*configs.Config, error) {
@@ -86,8 +88,18 @@ func openApp(ctx context.Context, cfg *configs.Config, log *slog.Logger) (*app, 
 }
 
 // withApp loads config and opens the app for a CLI command (quiet logs
-// unless the config asks for debug).
+// unless the config asks for debug). Models are not loaded; commands that
+// need them use withModels.
 func withApp(cmd *cobra.Command, fn func(ctx context.Context, a *app) error) error {
+	return openCLI(cmd, false, fn)
+}
+
+// withModels is withApp plus the configured generator and embedder.
+func withModels(cmd *cobra.Command, fn func(ctx context.Context, a *app) error) error {
+	return openCLI(cmd, true, fn)
+}
+
+func openCLI(cmd *cobra.Command, models bool, fn func(ctx context.Context, a *app) error) error {
 	cfg, err := loadConfig(cmd, nil)
 	if err != nil {
 		return err
@@ -102,5 +114,12 @@ func withApp(cmd *cobra.Command, fn func(ctx context.Context, a *app) error) err
 	}
 	defer a.store.Close()
 	a.pipeline.Log = nil
+	if models {
+		a.log = log
+		if err := a.loadModels(); err != nil {
+			return err
+		}
+		defer a.closeModels()
+	}
 	return fn(cmd.Context(), a)
 }

@@ -19,7 +19,7 @@ var askCmd = &cobra.Command{
 		out := cmd.OutOrStdout()
 		collection, _ := cmd.Flags().GetString("collection")
 		topK, _ := cmd.Flags().GetInt("top-k")
-		return withApp(cmd, func(ctx context.Context, a *app) error {
+		return withModels(cmd, func(ctx context.Context, a *app) error {
 			ans, err := a.agent.Ask(ctx, agent.Request{Question: strings.Join(args, " "), Collection: collection, TopK: topK}, nil)
 			if err != nil {
 				return err

@@ -33,7 +33,7 @@ var ingestCmd = &cobra.Command{
 		if err != nil {
 			return err
 		}
-		return withApp(cmd, func(ctx context.Context, a *app) error {
+		return withModels(cmd, func(ctx context.Context, a *app) error {
 			return runIngest(ctx, out, a, files, collection, meta)
 		})
 	},

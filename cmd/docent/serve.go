@@ -1,7 +1,10 @@
 package main
 
 import (
+	"errors"
+	"fmt"
 	"os/signal"
+	"sync/atomic"
 	"syscall"
 
 	"github.com/spf13/cobra"
@@ -31,7 +34,32 @@ var serveCmd = &cobra.Command{
 			return err
 		}
 		defer a.store.Close()
+		// Models load in the background: /healthz answers at once, /readyz
+		// and the endpoints that need models answer 503 until they are in.
+		var ready atomic.Pointer[error]
+		loading := errors.New("models are loading")
+		ready.Store(&loading)
+		genName := atomic.Pointer[string]{}
+		go func() {
+			err := a.loadModels()
+			if err != nil {
+				log.Error("model loading failed", "err", err)
+				err = fmt.Errorf("model loading failed: %w", err)
+			} else if a.agent.Generator != nil {
+				n := a.agent.Generator.Name()
+				genName.Store(&n)
+			}
+			ready.Store(&err)
+		}()
+		defer a.closeModels()
 		srv := server.New(&server.Server{
+			Ready: func() error { return *ready.Load() },
+			GeneratorName: func() string {
+				if n := genName.Load(); n != nil {
+					return *n
+				}
+				return ""
+			},
 			Store: a.store, Pipeline: a.pipeline, Agent: a.agent, Tools: a.tools, Log: log,
 			Jobs: &ingest.Jobs{Pipeline: a.pipeline},
 			Opt: server.Options{
@@ -39,7 +67,8 @@ var serveCmd = &cobra.Command{
 				RequestTimeout: cfg.Server.RequestTimeout, AsyncThresholdBytes: cfg.Server.AsyncThresholdBytes,
 			},
 		})
-		log.Info("docent starting", "data_dir", cfg.DataDir, "store", cfg.Store.Backend, "generator", "extractive")
+		log.Info("docent starting", "data_dir", cfg.DataDir, "store", cfg.Store.Backend,
+			"generator", orDefault(cfg.Generator.Model, "extractive"), "embedder", orDefault(cfg.Embedder.Model, "none (BM25 only)"))
 		return srv.Run(ctx, cfg.Server.Addr, cfg.Server.ShutdownTimeout)
 	},
 }
@@ -47,4 +76,11 @@ var serveCmd = &cobra.Command{
 func init() {
 	serveCmd.Flags().String("addr", "", "listen address (overrides server.addr, default 127.0.0.1:8080)")
 	rootCmd.AddCommand(serveCmd)
+}
+
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
 }
