@@ -202,7 +202,9 @@ func TestFreshnessReplaceAndDelete(t *testing.T) {
 	if !strings.Contains(a.Answer, "500 hours") || strings.Contains(a.Answer, "300") || a.Citations[0].Version != 2 {
 		t.Fatalf("after update: %q %+v", a.Answer, a.Citations)
 	}
-	var got struct{ Document struct{ Version, ChunkCount int } }
+	var got struct {
+		Document struct{ Version, ChunkCount int }
+	}
 	if code := e.do("GET", "/v1/documents/"+id, "", nil, &got); code != 200 || got.Document.Version != 2 {
 		t.Fatalf("GET document: %d %+v", code, got)
 	}
