@@ -179,6 +179,14 @@ func LoadAs(ctx context.Context, f Format, name string, data []byte, lim Limits)
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	doc.Format = f
+	// Loaders should not produce blank blocks; make sure none get through.
+	kept := doc.Blocks[:0]
+	for _, b := range doc.Blocks {
+		if strings.TrimSpace(strings.ReplaceAll(b.Text, "\ufeff", "")) != "" {
+			kept = append(kept, b)
+		}
+	}
+	doc.Blocks = kept
 	if len(doc.Blocks) == 0 {
 		return nil, fmt.Errorf("%s: no text found: %w", name, ErrEmpty)
 	}

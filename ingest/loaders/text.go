@@ -50,6 +50,9 @@ func decodeText(data []byte) (string, error) {
 		}
 		s = dec
 	}
+	for strings.HasPrefix(s, "\ufeff") {
+		s = s[len("\ufeff"):]
+	}
 	s = strings.ReplaceAll(s, "\r\n", "\n")
 	s = strings.ReplaceAll(s, "\r", "\n")
 	return s, nil
