@@ -183,6 +183,22 @@ type Request struct {
 	// OnToken receives text as it is generated (complete UTF-8; stop
 	// strings withheld). Returning an error stops generation.
 	OnToken func(text string) error
+	// Constraint, when set, restricts every token (grammar-constrained
+	// decoding); generation ends when it is complete.
+	Constraint Constraint
+	// Prefix is text appended to the rendered prompt (e.g. the start of
+	// a tool call the output must continue).
+	Prefix string
+}
+
+// Constraint restricts generation token by token.
+type Constraint interface {
+	// Mask sets the logits of tokens that may not come next to -Inf.
+	Mask(logits []float32)
+	// Accept advances the constraint past a sampled token.
+	Accept(id int32) error
+	// Complete reports whether the constrained output is finished.
+	Complete() bool
 }
 
 // StopReason says why generation ended.
@@ -192,6 +208,7 @@ const (
 	StopEOG    StopReason = "eog"    // the model ended its turn
 	StopString StopReason = "stop"   // a stop string matched
 	StopLength StopReason = "length" // max tokens or the context filled up
+	StopDone   StopReason = "done"   // the constraint is complete
 )
 
 // Result is a finished generation.
@@ -226,12 +243,13 @@ func (m *Model) PromptTokens(ctx context.Context, req Request) ([]int32, error) 
 		return nil, fmt.Errorf("%w: %s is an encoder; generation needs a decoder", ErrWrongKind, m.info.Name)
 	}
 	if len(req.Messages) == 0 {
-		return m.Tokenize(req.Prompt, true, true), nil
+		return m.Tokenize(req.Prompt+req.Prefix, true, true), nil
 	}
 	text, err := m.RenderChat(ctx, req.Messages, req.Tools)
 	if err != nil {
 		return nil, err
 	}
+	text += req.Prefix
 	// Templates usually write the BOS text themselves; add BOS only when
 	// the vocabulary wants one and the rendering lacks it.
 	toks := m.Tokenize(text, false, true)
@@ -295,10 +313,18 @@ func (m *Model) Generate(ctx context.Context, req Request) (*Result, error) {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
+		if req.Constraint != nil {
+			req.Constraint.Mask(logits)
+		}
 		id := int32(smp.Sample(logits))
 		if m.tok.IsEOG(id) {
 			res.StopReason = StopEOG
 			break
+		}
+		if req.Constraint != nil {
+			if err := req.Constraint.Accept(id); err != nil {
+				return nil, fmt.Errorf("constraint: %w", err)
+			}
 		}
 		res.CompletionTokens++
 		smp.Accept(id)
@@ -308,6 +334,10 @@ func (m *Model) Generate(ctx context.Context, req Request) (*Result, error) {
 		}
 		if stopped {
 			res.StopReason = StopString
+			break
+		}
+		if req.Constraint != nil && req.Constraint.Complete() {
+			res.StopReason = StopDone
 			break
 		}
 		if res.CompletionTokens == maxNew {
