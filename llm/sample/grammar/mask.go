@@ -1,26 +1,29 @@
 package grammar
 
 import (
+	"bytes"
+	"cmp"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"sync"
-	"unicode/utf8"
 )
 
 // Masker computes which tokens of a vocabulary can come next in a grammar.
 // It is immutable after NewMasker and safe for concurrent use.
 type Masker struct {
-	g      *Grammar
-	n      int
-	pieces [][]byte
-	full   ptrie   // every token with bytes, except end-of-generation tokens
-	spec   ptrie   // the tokens that are not plain string content
-	plain  []int32 // plain string content tokens, by increasing code point count
-	plainN []int32 // code point count of plain[i]
-	eog    []int32
-	isEOG  []bool
-	pool   sync.Pool
+	g         *Grammar
+	n         int
+	pieces    [][]byte
+	full      ptrie   // every token with bytes, except end-of-generation tokens
+	spec      ptrie   // the tokens with a '"'
+	plain     []int32 // tokens accepted inside any string from a character boundary (no '"'), by increasing count of characters started
+	plainN    []int32 // characters plain[i] starts
+	plainMask []bool  // plain as a mask
+	eog       []int32
+	isEOG     []bool
+	pool      sync.Pool
 }
 
 // ptrie is a byte trie of token pieces laid out in pre-order: node k's
@@ -48,45 +51,60 @@ func NewMasker(g *Grammar, pieces [][]byte, eog []int) *Masker {
 			m.eog = append(m.eog, int32(id))
 		}
 	}
-	var all, spec []int32
+	var all, quoted []int32
+	runes := make([]int32, len(pieces))
 	for i, p := range pieces {
 		if len(p) == 0 || m.isEOG[i] {
 			continue
 		}
 		all = append(all, int32(i))
-		if plainContent(p) {
+		if bytes.IndexByte(p, '"') >= 0 {
+			quoted = append(quoted, int32(i))
+		} else if n, ok := inString(p); ok {
 			m.plain = append(m.plain, int32(i))
-		} else {
-			spec = append(spec, int32(i))
+			runes[i] = n
 		}
 	}
 	m.full = buildPTrie(pieces, all)
-	m.spec = buildPTrie(pieces, spec)
-	sort.SliceStable(m.plain, func(a, b int) bool {
-		return utf8.RuneCount(pieces[m.plain[a]]) < utf8.RuneCount(pieces[m.plain[b]])
+	m.spec = buildPTrie(pieces, quoted)
+	slices.SortFunc(m.plain, func(a, b int32) int {
+		if c := cmp.Compare(runes[a], runes[b]); c != 0 {
+			return c
+		}
+		return cmp.Compare(a, b)
 	})
 	m.plainN = make([]int32, len(m.plain))
+	m.plainMask = make([]bool, len(pieces))
 	for i, id := range m.plain {
-		m.plainN[i] = int32(utf8.RuneCount(pieces[id]))
+		m.plainN[i] = runes[id]
+		m.plainMask[id] = true
 	}
 	return m
 }
 
-// plainContent reports whether p is accepted as a whole inside any JSON
-// string at a character boundary: valid UTF-8 without '"', '\\' or control
-// characters.
-func plainContent(p []byte) bool {
+// inString reports whether p, which has no '"', is accepted inside a JSON
+// string from a character boundary, and how many characters it starts.
+func inString(p []byte) (int32, bool) {
+	f := frame{n: anyStringNode, st: sBody}
 	for _, b := range p {
-		if b < 0x20 || b == '"' || b == '\\' {
-			return false
+		var r int8
+		if f, r = strStep(f, b); r != rOK {
+			return 0, false
 		}
 	}
-	return utf8.Valid(p)
+	return f.j, true
 }
+
+var anyStringNode = &node{kind: kString, maxLen: -1}
 
 func buildPTrie(pieces [][]byte, ids []int32) ptrie {
 	ids = append([]int32(nil), ids...)
-	sort.SliceStable(ids, func(a, b int) bool { return string(pieces[ids[a]]) < string(pieces[ids[b]]) })
+	slices.SortFunc(ids, func(a, b int32) int {
+		if c := bytes.Compare(pieces[a], pieces[b]); c != 0 {
+			return c
+		}
+		return cmp.Compare(a, b)
+	})
 	t := ptrie{toks: ids}
 	var path []int32 // node index at each depth of the previous piece
 	var prev []byte
@@ -138,11 +156,11 @@ func (m *Masker) Mask(st State, allowed []bool) int {
 	}
 	count := 0
 	if st.extra == nil {
-		count = m.maskThread(st, allowed)
+		count = m.maskThread(st, allowed, true)
 	} else {
 		var buf [8]State
-		for _, s := range st.threads(buf[:0]) {
-			m.maskThread(s, allowed)
+		for i, s := range st.threads(buf[:0]) {
+			m.maskThread(s, allowed, i == 0)
 		}
 		for _, a := range allowed {
 			if a {
@@ -161,7 +179,9 @@ func (m *Masker) Mask(st State, allowed []bool) int {
 	return count
 }
 
-func (m *Masker) maskThread(st State, allowed []bool) int {
+// maskThread marks the tokens single-thread state st allows; fresh says
+// allowed has no marks yet.
+func (m *Masker) maskThread(st State, allowed []bool, fresh bool) int {
 	f := st.t.top
 	if f.n.kind == kString && f.n.format == fmtNone && f.st == sBody {
 		// inside a plain string at a character boundary: every plain token
@@ -171,8 +191,15 @@ func (m *Masker) maskThread(st State, allowed []bool) int {
 			room := f.n.maxLen - f.j
 			k = sort.Search(len(m.plainN), func(i int) bool { return m.plainN[i] > room })
 		}
-		for _, id := range m.plain[:k] {
-			allowed[id] = true
+		if fresh && k > len(m.plain)/2 {
+			copy(allowed, m.plainMask)
+			for _, id := range m.plain[k:] {
+				allowed[id] = false
+			}
+		} else {
+			for _, id := range m.plain[:k] {
+				allowed[id] = true
+			}
 		}
 		return k + walk(&m.spec, 0, int32(len(m.spec.nodes)), st, allowed)
 	}
