@@ -88,6 +88,10 @@ func greedyText(t *testing.T, d *Decoder, tok *tokenizer.Tokenizer, prompt strin
 	return out.Bytes()
 }
 
+// slowTests reports whether the slow variants were asked for with
+// DOCENT_SLOW_TESTS=1.
+func slowTests() bool { return os.Getenv("DOCENT_SLOW_TESTS") != "" }
+
 func testAttn() AttentionMode {
 	if os.Getenv("DOCENT_TEST_CLASSIC_ATTN") != "" {
 		return AttentionClassic
