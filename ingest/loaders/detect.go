@@ -249,14 +249,14 @@ func sniffCSV(s string) (rune, bool) {
 }
 
 // csvStrong is a stricter shape test for content without a .csv name: at
-// least three rows, no blank lines between them, and short fields that are
-// not sentences, so prose with commas stays text.
+// least three rows, no blank lines between them, a first row that reads
+// like column names, and fields that are short on average, so prose with
+// commas stays text.
 func csvStrong(s string, d rune) bool {
 	sample := s[:min(len(s), 64<<10)]
 	if strings.Contains(strings.TrimSpace(sample), "\n\n") {
 		return false
 	}
-	spaces := strings.Count(sample, " ")
 	r := csv.NewReader(strings.NewReader(sample))
 	r.Comma = d
 	r.LazyQuotes = true
@@ -267,10 +267,25 @@ func csvStrong(s string, d rune) bool {
 			break
 		}
 		rows++
+		if rows == 1 && !csvHeaderLike(rec) {
+			return false
+		}
 		for _, f := range rec {
 			fields++
 			total += len(f)
 		}
 	}
-	return rows >= 3 && fields > 0 && total/fields < 80 && spaces < 3*fields
+	return rows >= 3 && fields > 0 && total/fields < 80
+}
+
+// csvHeaderLike reports whether a first row reads like column names: short
+// labels of at most four words, none ending a sentence.
+func csvHeaderLike(rec []string) bool {
+	for _, f := range rec {
+		f = strings.TrimSpace(f)
+		if len(f) > 40 || len(strings.Fields(f)) > 4 || strings.HasSuffix(f, ".") {
+			return false
+		}
+	}
+	return true
 }
