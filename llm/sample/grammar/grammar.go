@@ -888,3 +888,46 @@ func arrStep(f frame, b byte) (frame, *node, int8) {
 	}
 	return f, nil, rFail
 }
+
+// finishOrder is the byte preference of Finish: close what can be closed,
+// then the shortest way forward.
+const finishOrder = "\"}]0Z,:1-Ta.23456789"
+
+// maxFinish bounds Finish's output; completions of supported schemas are far
+// shorter unless minLength/minItems ask for more.
+const maxFinish = 1 << 16
+
+// Finish returns bytes that complete the value from s (nil when s is
+// already complete): strings, containers and numbers are closed as soon as
+// the schema allows, required parts are filled with the shortest values.
+// A decoder that runs out of its token budget in the middle of a tool call
+// can append them (or force their tokens) to end with a valid call. It
+// returns false for a dead state or when no completion is found within 64
+// KiB.
+func (s State) Finish() ([]byte, bool) {
+	if !s.live {
+		return nil, false
+	}
+	var out []byte
+	for !s.Complete() {
+		if len(out) >= maxFinish {
+			return nil, false
+		}
+		next, ok := State{}, false
+		var b byte
+		for i := 0; i < len(finishOrder) && !ok; i++ {
+			b = finishOrder[i]
+			next, ok = s.Advance(b)
+		}
+		for c := 0; c < 256 && !ok; c++ {
+			b = byte(c)
+			next, ok = s.Advance(b)
+		}
+		if !ok {
+			return nil, false
+		}
+		out = append(out, b)
+		s = next
+	}
+	return out, true
+}

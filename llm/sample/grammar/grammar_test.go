@@ -306,3 +306,33 @@ func TestWhitespaceIsBounded(t *testing.T) {
 		t.Error("single spaces rejected")
 	}
 }
+
+func TestFinish(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for _, tc := range grammarCases {
+		g, err := Compile(json.RawMessage(tc.schema))
+		if err != nil {
+			t.Fatal(err)
+		}
+		o := oracle(t, tc.schema)
+		for i := 0; i < 30; i++ {
+			// a random prefix, then Finish
+			out, _ := randomValue(t, g, r, r.IntN(40))
+			st, ok := g.Start().AdvanceBytes(out)
+			if !ok {
+				t.Fatalf("%s: prefix %q rejected", tc.name, out)
+			}
+			tail, ok := st.Finish()
+			if !ok {
+				t.Fatalf("%s: no completion after %q", tc.name, out)
+			}
+			full := append(out, tail...)
+			if !accepts(g, string(full)) {
+				t.Fatalf("%s: %q not accepted", tc.name, full)
+			}
+			if err := validates(o, full); err != nil {
+				t.Fatalf("%s: %q: %v", tc.name, full, err)
+			}
+		}
+	}
+}
