@@ -145,7 +145,7 @@ func (o Options) Validate() error {
 // collName is what docent accepts as a collection name (Qdrant accepts
 // more; this keeps names portable and clear of the "_documents" record
 // collection, since a docent collection cannot start with "_").
-var collName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$`)
+var collName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$`)
 
 // Store implements retrieval.Store on Qdrant.
 type Store struct {
@@ -238,7 +238,7 @@ func (s *Store) registryName() string { return s.opt.CollectionPrefix + "_docume
 
 func (s *Store) chunkCollection(name string) (string, error) {
 	if !collName.MatchString(name) {
-		return "", fmt.Errorf("%w: collection %q: use letters, digits, _ and - (not first), at most 128", retrieval.ErrInvalid, name)
+		return "", fmt.Errorf("%w: collection %q: use letters, digits, . _ and - (not first), at most 128", retrieval.ErrInvalid, name)
 	}
 	return s.opt.CollectionPrefix + name, nil
 }
@@ -788,7 +788,8 @@ const maxTopK = 1000
 // Search runs a hybrid query through Qdrant's Query API: with text and a
 // vector, a sparse (bm25) and a dense prefetch fused by RRF on the
 // server; with one of them, that search alone. Filters apply to every
-// prefetch and to the fused result. Qdrant returns up to 2*TopK points;
+// prefetch and to the fused result. Each prefetch returns TopK points (as
+// the embedded store's lists), the final list up to 2*TopK;
 // hits of a version other than the document's live one (a write in
 // progress, or an old version not yet deleted) and hits of deleted
 // documents are dropped, then TopK are kept.
@@ -839,7 +840,11 @@ func (s *Store) Search(ctx context.Context, q retrieval.Query) ([]retrieval.Hit,
 // queryRequest builds the Query API request; nil when there is nothing
 // to search with (no terms, no usable vector).
 func (s *Store) queryRequest(coll string, q retrieval.Query, filter *qc.Filter, info collInfo) *qc.QueryPoints {
-	limit := uint64(min(2*q.TopK, 2*maxTopK))
+	// The final list is over-fetched (2*TopK) so that dropping another
+	// version's points still leaves TopK; each prefetch takes TopK, as the
+	// embedded store fuses its TopK-long lists, so fused scores agree.
+	limit := uint64(2 * q.TopK)
+	per := uint64(q.TopK)
 	idx, vals := querySparse(q.Text)
 	useSparse := len(idx) > 0
 	useDense := len(q.Vector) > 0 && info.dense > 0
@@ -847,8 +852,8 @@ func (s *Store) queryRequest(coll string, q retrieval.Query, filter *qc.Filter, 
 	switch {
 	case useSparse && useDense:
 		req.Prefetch = []*qc.PrefetchQuery{
-			{Query: qc.NewQuerySparse(idx, vals), Using: qc.PtrOf(sparseName), Filter: filter, Limit: qc.PtrOf(limit)},
-			{Query: qc.NewQueryDense(q.Vector), Using: qc.PtrOf(denseName), Filter: filter, Limit: qc.PtrOf(limit)},
+			{Query: qc.NewQuerySparse(idx, vals), Using: qc.PtrOf(sparseName), Filter: filter, Limit: qc.PtrOf(per)},
+			{Query: qc.NewQueryDense(q.Vector), Using: qc.PtrOf(denseName), Filter: filter, Limit: qc.PtrOf(per)},
 		}
 		if s.opt.RRFK == retrieval.DefaultRRFK {
 			req.Query = qc.NewQueryFusion(qc.Fusion_RRF)

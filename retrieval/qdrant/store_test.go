@@ -301,7 +301,7 @@ func TestQueryShape(t *testing.T) {
 		t.Fatalf("prefetches = %v", q.Prefetch)
 	}
 	for i, pf := range q.Prefetch {
-		if filterString(pf.Filter) != "must[meta.lang=en]" || pf.GetLimit() != 10 {
+		if filterString(pf.Filter) != "must[meta.lang=en]" || pf.GetLimit() != 5 {
 			t.Fatalf("prefetch %d filter/limit = %s %d", i, filterString(pf.Filter), pf.GetLimit())
 		}
 	}
