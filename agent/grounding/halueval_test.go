@@ -1,0 +1,36 @@
+package grounding
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"testing"
+)
+
+const haluDev = "../../../shared/eval/halueval-qa-dev.jsonl"
+
+func TestGroundingHaluEvalDev(t *testing.T) {
+	if _, err := os.Stat(haluDev); err != nil {
+		t.Skipf("HaluEval dev slice not present (%s): %v", haluDev, err)
+	}
+	items, err := ReadQAFile(haluDev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c Checker
+	rep, err := c.EvaluateQA(context.Background(), items)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if os.Getenv("GROUNDING_VERBOSE") != "" {
+		for _, j := range rep.Judgements {
+			if !j.Correct {
+				fmt.Printf("WRONG hall=%v score=%.2f Q=%q\n   A=%q\n   why=%s\n   K=%s\n", j.Hallucinated, j.Score, items[j.Item].Question, j.Answer, j.Reason, items[j.Item].Knowledge)
+			}
+		}
+	}
+	t.Logf("right %.2f hallucinated %.2f balanced %.3f", rep.RightAccuracy, rep.HallucinatedAccuracy, rep.BalancedAccuracy)
+	if rep.BalancedAccuracy < 0.85 {
+		t.Errorf("balanced accuracy %.3f < 0.85", rep.BalancedAccuracy)
+	}
+}

@@ -1,0 +1,328 @@
+package grounding
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"strings"
+)
+
+// evidence is a source text prepared for checking claims against it.
+type evidence struct {
+	sents []evSentence
+	terms map[string]bool // every term (and normalized number) of the text
+}
+
+type evSentence struct {
+	text  string
+	words []word
+	terms map[string]bool
+}
+
+func newEvidence(texts ...string) *evidence {
+	ev := &evidence{terms: map[string]bool{}}
+	for _, text := range texts {
+		for _, s := range sentences(text) {
+			ws := words(s)
+			es := evSentence{text: s, words: ws, terms: map[string]bool{}}
+			for _, w := range ws {
+				if w.term != "" {
+					es.terms[w.term] = true
+					ev.terms[w.term] = true
+				}
+			}
+			ev.sents = append(ev.sents, es)
+		}
+	}
+	return ev
+}
+
+// window is one or two adjacent evidence sentences: a fact and its
+// context often span a sentence boundary ("X was born in 1941. He ...").
+type window struct {
+	first, last int
+}
+
+func (ev *evidence) has(w window, term string) bool {
+	for i := w.first; i <= w.last; i++ {
+		if ev.sents[i].terms[term] {
+			return true
+		}
+	}
+	return false
+}
+
+// negatedNear reports whether a negation in the window stands within a few
+// words before one of the given terms.
+func (ev *evidence) negatedNear(w window, terms map[string]bool) bool {
+	for i := w.first; i <= w.last; i++ {
+		ws := ev.sents[i].words
+		for j, x := range ws {
+			if !x.neg {
+				continue
+			}
+			for k := j + 1; k < len(ws) && k <= j+4; k++ {
+				if terms[ws[k].term] {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// claimWord is a content word of a claim.
+type claimWord struct {
+	word
+	entity bool // a capitalised word not at the start of the claim, or a number
+	echo   bool // also in the question (context, not new information)
+}
+
+// judgement is the outcome of checking one claim against evidence.
+type judgement struct {
+	score  float64
+	reason string
+	hard   bool // a hard contradiction (missing number/entity, negation flip)
+}
+
+// signals switches the checker's signals on and off (for ablation).
+type signals struct {
+	noNumbers, noEntities, noNegation, noColocation, noComparison, noQuestion bool
+}
+
+// judge scores how well ev supports claim. question, when not empty, is the
+// context the claim answers: words of the claim that repeat the question
+// are context, and the claim's new words must be found in the evidence
+// near the question's words.
+func judge(question, claim string, ev *evidence, sig signals) judgement {
+	body, polar := stripPolarity(claim)
+	cws := claimWords(body)
+	if len(cws) == 0 {
+		if polar != "" {
+			return judgement{score: 1, reason: "a bare " + polar + ": nothing to check"}
+		}
+		return judgement{score: 1, reason: "no content words"}
+	}
+	var qterms map[string]bool
+	if question != "" && !sig.noQuestion {
+		qterms = map[string]bool{}
+		for _, w := range words(question) {
+			if w.term != "" {
+				qterms[w.term] = true
+			}
+		}
+		for i := range cws {
+			cws[i].echo = qterms[cws[i].term]
+		}
+	}
+	if len(ev.sents) == 0 {
+		return judgement{score: 0, reason: "no evidence", hard: true}
+	}
+
+	// Numbers and entities that no source mentions: strong evidence of
+	// hallucination.
+	var missNum, missEnt, missOther []string
+	var have, total float64
+	claimNeg := false
+	for _, w := range cws {
+		if w.neg {
+			claimNeg = true
+			continue
+		}
+		if w.echo {
+			continue
+		}
+		weight := 1.0
+		if w.entity {
+			weight = 2
+		}
+		total += weight
+		if ev.terms[w.term] {
+			have += weight
+			continue
+		}
+		switch {
+		case w.num != "" && !sig.noNumbers:
+			missNum = append(missNum, w.raw)
+		case w.entity && w.num == "" && !sig.noEntities:
+			missEnt = append(missEnt, w.raw)
+		default:
+			missOther = append(missOther, w.raw)
+		}
+	}
+	cov := 1.0
+	if total > 0 {
+		cov = have / total
+	}
+	if len(missNum) > 0 {
+		return judgement{score: math.Min(cov, 0.1), reason: fmt.Sprintf("number %s not in the sources", strings.Join(missNum, ", ")), hard: true}
+	}
+	if len(missEnt) > 0 {
+		return judgement{score: math.Min(cov, 0.2), reason: fmt.Sprintf("%s not in the sources", strings.Join(missEnt, ", ")), hard: true}
+	}
+
+	// The best window: the one or two adjacent sentences that contain
+	// most of the claim (its entities weigh double), with the question's
+	// words as a tie-breaker.
+	best, bestScore := window{}, -1.0
+	for i := range ev.sents {
+		for _, w := range []window{{i, i}, {i, min(i+1, len(ev.sents)-1)}} {
+			var s float64
+			for _, cw := range cws {
+				if cw.term == "" || cw.neg || !ev.has(w, cw.term) {
+					continue
+				}
+				switch {
+				case cw.entity && !cw.echo:
+					s += 2
+				case !cw.echo:
+					s += 1
+				default:
+					s += 0.5
+				}
+			}
+			if w.last > w.first {
+				s -= 0.01 // prefer a single sentence
+			}
+			for q := range qterms {
+				if ev.has(w, q) {
+					s += 0.001
+				}
+			}
+			if s > bestScore {
+				best, bestScore = w, s
+			}
+		}
+	}
+	j := judgement{score: cov}
+	if len(missOther) > 0 {
+		j.reason = fmt.Sprintf("%.0f%% of the claim's new terms in the sources (missing: %s)", 100*cov, strings.Join(missOther, ", "))
+	} else {
+		j.reason = "all terms found in the sources"
+	}
+
+	// Co-location: the claim's entities must be stated together, not
+	// found scattered over unrelated passages.
+	if !sig.noColocation {
+		var apart []string
+		for _, cw := range cws {
+			if cw.entity && cw.term != "" && !ev.has(best, cw.term) {
+				apart = append(apart, cw.raw)
+			}
+		}
+		nent := 0
+		for _, cw := range cws {
+			if cw.entity {
+				nent++
+			}
+		}
+		if len(apart) > 0 && nent >= 2 {
+			return judgement{score: math.Min(j.score, 0.3), reason: fmt.Sprintf("no source passage states %s together with the rest of the claim", strings.Join(apart, ", ")), hard: true}
+		}
+	}
+
+	// Negation: the claim denies what the passage states, or the passage
+	// denies what the claim states.
+	if !sig.noNegation {
+		terms := map[string]bool{}
+		for _, cw := range cws {
+			if cw.term != "" && !cw.neg {
+				terms[cw.term] = true
+			}
+		}
+		evNeg := ev.negatedNear(best, terms)
+		if claimNeg != evNeg {
+			what := "the claim is negated and its best passage is not"
+			if evNeg {
+				what = "the best passage negates what the claim states"
+			}
+			return judgement{score: math.Min(j.score, 0.2), reason: what, hard: true}
+		}
+	}
+
+	// A short answer to a question: its new words should appear near the
+	// question's words, not anywhere in the knowledge.
+	if len(qterms) > 0 && !sig.noColocation {
+		near := false
+		for q := range qterms {
+			if ev.has(best, q) {
+				near = true
+				break
+			}
+		}
+		if !near {
+			return judgement{score: math.Min(j.score, 0.4), reason: "the answer's words appear only in passages unrelated to the question"}
+		}
+	}
+	return j
+}
+
+// stripPolarity removes a leading "yes"/"no" answer word: it answers the
+// question, it is not a negation of the rest.
+func stripPolarity(s string) (string, string) {
+	t := strings.TrimSpace(s)
+	lt := strings.ToLower(t)
+	for _, p := range []string{"yes", "no"} {
+		if strings.HasPrefix(lt, p) && (len(lt) == len(p) || strings.IndexByte(" ,.;:!", lt[len(p)]) >= 0) {
+			return t[len(p):], p
+		}
+	}
+	return t, ""
+}
+
+// claimWords returns the content words of a claim, with entity flags.
+// Citation markers are not words of the claim.
+func claimWords(claim string) []claimWord {
+	ws := words(citeMarker.ReplaceAllString(claim, " "))
+	var out []claimWord
+	for i, w := range ws {
+		if w.term == "" && !w.neg {
+			continue
+		}
+		cw := claimWord{word: w}
+		cw.entity = w.num != "" || (w.cap && i > 0 && w.term != "")
+		out = append(out, cw)
+	}
+	return out
+}
+
+// cosine of two vectors; 0 when either is empty or zero.
+func cosine(a, b []float32) float64 {
+	if len(a) == 0 || len(a) != len(b) {
+		return 0
+	}
+	var dot, na, nb float64
+	for i := range a {
+		dot += float64(a[i]) * float64(b[i])
+		na += float64(a[i]) * float64(a[i])
+		nb += float64(b[i]) * float64(b[i])
+	}
+	if na == 0 || nb == 0 {
+		return 0
+	}
+	return dot / math.Sqrt(na*nb)
+}
+
+// embedSupport is the best cosine between the claim and an evidence
+// sentence, or -1 without an embedder (or on error).
+func embedSupport(ctx context.Context, e Embedder, claim string, ev *evidence) float64 {
+	if e == nil || len(ev.sents) == 0 {
+		return -1
+	}
+	texts := make([]string, 0, len(ev.sents)+1)
+	texts = append(texts, claim)
+	for _, s := range ev.sents {
+		texts = append(texts, s.text)
+	}
+	vecs, err := e.Embed(ctx, texts)
+	if err != nil || len(vecs) != len(texts) {
+		return -1
+	}
+	best := -1.0
+	for _, v := range vecs[1:] {
+		if c := cosine(vecs[0], v); c > best {
+			best = c
+		}
+	}
+	return best
+}
