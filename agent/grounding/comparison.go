@@ -38,7 +38,12 @@ func checkComparison(question, answer string, ev *evidence) (ok bool, reason str
 		return false, ""
 	}
 	optB := entityTerms(q[or+4:], true)
-	optA := entityTerms(q[at:or], true)
+	// "A, the band that ..., or B": the option is its first phrase.
+	a := strings.Trim(q[at:or], " ,")
+	if i := strings.IndexByte(a, ','); i > 0 {
+		a = a[:i]
+	}
+	optA := entityTerms(a, true)
 	if len(optA) == 0 || len(optB) == 0 {
 		return false, ""
 	}

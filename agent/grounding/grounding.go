@@ -100,7 +100,7 @@ func (c *Checker) signals() signals {
 }
 
 // Signals names the checker's signals for Disable.
-var Signals = []string{"numbers", "entities", "negation", "colocation", "comparison", "question"}
+var Signals = []string{"numbers", "entities", "negation", "colocation", "comparison", "question", "strict"}
 
 // Disable turns named signals off (see Signals); for ablation studies.
 func (c *Checker) Disable(names ...string) error {
@@ -118,6 +118,8 @@ func (c *Checker) Disable(names ...string) error {
 			c.sig.noComparison = true
 		case "question":
 			c.sig.noQuestion = true
+		case "strict":
+			c.sig.noStrict = true
 		default:
 			return fmt.Errorf("unknown signal %q (have %s)", n, strings.Join(Signals, ", "))
 		}

@@ -34,3 +34,17 @@ func TestGroundingHaluEvalDev(t *testing.T) {
 		t.Errorf("balanced accuracy %.3f < 0.85", rep.BalancedAccuracy)
 	}
 }
+
+func TestGroundingDevDist(t *testing.T) {
+	if os.Getenv("GROUNDING_VERBOSE") == "" {
+		t.Skip("dev only")
+	}
+	items, _ := ReadQAFile(haluDev)
+	var c Checker
+	rep, _ := c.EvaluateQA(context.Background(), items)
+	for _, j := range rep.Judgements {
+		if !j.Hallucinated && j.Score < 1 {
+			fmt.Printf("RIGHT score=%.2f A=%q why=%s\n", j.Score, j.Answer, j.Reason)
+		}
+	}
+}

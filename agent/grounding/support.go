@@ -71,6 +71,43 @@ func (ev *evidence) negatedNear(w window, terms map[string]bool) bool {
 	return false
 }
 
+// bestWindow is the window of one or two adjacent sentences that
+// contains most of the claim (new entities weigh 2, other new words 1,
+// words repeating the question 0.5); ties go to the window with more of
+// the question's words, then to the shorter one.
+func (ev *evidence) bestWindow(cws []claimWord, qterms map[string]bool) window {
+	best := window{}
+	bestScore, bestQ := -1.0, -1
+	for i := range ev.sents {
+		for _, w := range []window{{i, i}, {i, min(i+1, len(ev.sents)-1)}} {
+			var s float64
+			for _, cw := range cws {
+				if cw.term == "" || cw.neg || !ev.has(w, cw.term) {
+					continue
+				}
+				switch {
+				case cw.entity && !cw.echo:
+					s += 2
+				case !cw.echo:
+					s += 1
+				default:
+					s += 0.5
+				}
+			}
+			nq := 0
+			for q := range qterms {
+				if ev.has(w, q) {
+					nq++
+				}
+			}
+			if s > bestScore || s == bestScore && nq > bestQ {
+				best, bestScore, bestQ = w, s, nq
+			}
+		}
+	}
+	return best
+}
+
 // claimWord is a content word of a claim.
 type claimWord struct {
 	word
@@ -87,7 +124,7 @@ type judgement struct {
 
 // signals switches the checker's signals on and off (for ablation).
 type signals struct {
-	noNumbers, noEntities, noNegation, noColocation, noComparison, noQuestion bool
+	noNumbers, noEntities, noNegation, noColocation, noComparison, noQuestion, noStrict bool
 }
 
 // judge scores how well ev supports claim. question, when not empty, is the
@@ -164,38 +201,15 @@ func judge(question, claim string, ev *evidence, sig signals) judgement {
 	// The best window: the one or two adjacent sentences that contain
 	// most of the claim (its entities weigh double), with the question's
 	// words as a tie-breaker.
-	best, bestScore := window{}, -1.0
-	for i := range ev.sents {
-		for _, w := range []window{{i, i}, {i, min(i+1, len(ev.sents)-1)}} {
-			var s float64
-			for _, cw := range cws {
-				if cw.term == "" || cw.neg || !ev.has(w, cw.term) {
-					continue
-				}
-				switch {
-				case cw.entity && !cw.echo:
-					s += 2
-				case !cw.echo:
-					s += 1
-				default:
-					s += 0.5
-				}
-			}
-			if w.last > w.first {
-				s -= 0.01 // prefer a single sentence
-			}
-			for q := range qterms {
-				if ev.has(w, q) {
-					s += 0.001
-				}
-			}
-			if s > bestScore {
-				best, bestScore = w, s
-			}
-		}
-	}
+	best := ev.bestWindow(cws, qterms)
 	j := judgement{score: cov}
-	if len(missOther) > 0 {
+	if len(missOther) > 0 && len(qterms) > 0 && !sig.noStrict {
+		// A short answer to a question is a span of the knowledge, or a
+		// light rewording of one: a new word the knowledge never uses is
+		// something the answer adds.
+		j.score = math.Min(cov, 0.4)
+		j.reason = fmt.Sprintf("the answer adds %s, which the sources do not state", strings.Join(missOther, ", "))
+	} else if len(missOther) > 0 {
 		j.reason = fmt.Sprintf("%.0f%% of the claim's new terms in the sources (missing: %s)", 100*cov, strings.Join(missOther, ", "))
 	} else {
 		j.reason = "all terms found in the sources"
@@ -274,13 +288,17 @@ func stripPolarity(s string) (string, string) {
 // Citation markers are not words of the claim.
 func claimWords(claim string) []claimWord {
 	ws := words(citeMarker.ReplaceAllString(claim, " "))
+	// In a short, phrase-like claim ("Westchester County") the first word
+	// is a name as much as the others; in a sentence it may just be
+	// capitalised because it comes first.
+	short := len(ws) <= 6
 	var out []claimWord
 	for i, w := range ws {
 		if w.term == "" && !w.neg {
 			continue
 		}
 		cw := claimWord{word: w}
-		cw.entity = w.num != "" || (w.cap && i > 0 && w.term != "")
+		cw.entity = w.num != "" || (w.cap && (i > 0 || short) && w.term != "")
 		out = append(out, cw)
 	}
 	return out

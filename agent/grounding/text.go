@@ -33,7 +33,14 @@ func words(text string) []word {
 		w.cap = unicode.IsUpper(first)
 		lw := strings.ToLower(raw)
 		w.neg = negations[lw] || strings.HasSuffix(lw, "n't") || strings.HasSuffix(lw, "n’t")
-		if ts := retrieval.Analyze(raw); len(ts) == 1 {
+		base := raw
+		for _, suf := range []string{"'s", "’s", "'", "’"} { // possessives: "Nixon's" is "Nixon"
+			if len(base) > len(suf)+1 && strings.HasSuffix(base, suf) {
+				base = base[:len(base)-len(suf)]
+				break
+			}
+		}
+		if ts := retrieval.Analyze(base); len(ts) == 1 {
 			w.term = ts[0]
 		} else if len(ts) == 0 && acronyms[raw] {
 			w.term = lw // an acronym that looks like a stop word: "US", "IT", "WHO"
@@ -191,8 +198,8 @@ func sentenceSpans(text string) []span {
 			spaced := k > j
 			prev, _ := utf8.DecodeLastRuneInString(text[:i])
 			boundary := unicode.IsUpper(next) || next == '"' || next == '“' || next == '(' || (spaced && (unicode.IsDigit(next) || next == '['))
-			if boundary && !spaced && r == '.' && (unicode.IsUpper(prev) || unicode.IsDigit(prev)) {
-				boundary = false // "D.C.", "U.S.A", "3.5"
+			if boundary && !spaced && r == '.' && unicode.IsUpper(prev) {
+				boundary = false // "D.C.", "U.S.A"
 			}
 			if boundary && r == '.' && isAbbrev(text[start:i]) {
 				boundary = false
