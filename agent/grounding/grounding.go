@@ -197,7 +197,7 @@ func (c *Checker) Check(ctx context.Context, answer string, sources []Source) ([
 	grounded := true
 	for _, sp := range sentenceSpans(answer) {
 		text := answer[sp.start:sp.end]
-		if len(claimWords(text)) == 0 {
+		if len(claimWords(text, nil)) == 0 {
 			continue // a bare marker, a heading-like fragment, punctuation
 		}
 		cl := Claim{Text: strings.TrimSpace(text), Start: sp.start, End: sp.end, Cites: []int{}}

@@ -11,6 +11,15 @@ import (
 type evidence struct {
 	sents []evSentence
 	terms map[string]bool // every term (and normalized number) of the text
+	// capital and lower record how the text writes a term inside a
+	// sentence: a term always capitalised is a name.
+	capital, lower map[string]bool
+}
+
+// isName reports whether the evidence writes term capitalised inside
+// sentences and never in lower case.
+func (ev *evidence) isName(term string) bool {
+	return ev != nil && ev.capital[term] && !ev.lower[term]
 }
 
 type evSentence struct {
@@ -20,15 +29,20 @@ type evSentence struct {
 }
 
 func newEvidence(texts ...string) *evidence {
-	ev := &evidence{terms: map[string]bool{}}
+	ev := &evidence{terms: map[string]bool{}, capital: map[string]bool{}, lower: map[string]bool{}}
 	for _, text := range texts {
 		for _, s := range sentences(text) {
 			ws := words(s)
 			es := evSentence{text: s, words: ws, terms: map[string]bool{}}
-			for _, w := range ws {
+			for i, w := range ws {
 				if w.term != "" {
 					es.terms[w.term] = true
 					ev.terms[w.term] = true
+					if w.cap && i > 0 {
+						ev.capital[w.term] = true
+					} else if !w.cap {
+						ev.lower[w.term] = true
+					}
 				}
 			}
 			ev.sents = append(ev.sents, es)
@@ -108,6 +122,30 @@ func (ev *evidence) bestWindow(cws []claimWord, qterms map[string]bool) window {
 	return best
 }
 
+// together reports whether one sentence contains all terms, or two
+// adjacent ones where the second starts with a pronoun or "The".
+func (ev *evidence) together(terms []string) bool {
+	for i := range ev.sents {
+		w := window{i, i}
+		if i+1 < len(ev.sents) && len(ev.sents[i+1].words) > 0 && anaphora[strings.ToLower(ev.sents[i+1].words[0].raw)] {
+			w.last = i + 1
+		}
+		all := true
+		for _, t := range terms {
+			if !ev.has(w, t) {
+				all = false
+				break
+			}
+		}
+		if all {
+			return true
+		}
+	}
+	return false
+}
+
+var anaphora = map[string]bool{"he": true, "she": true, "it": true, "they": true, "his": true, "her": true, "its": true, "their": true, "this": true, "these": true, "the": true}
+
 // claimWord is a content word of a claim.
 type claimWord struct {
 	word
@@ -133,7 +171,7 @@ type signals struct {
 // near the question's words.
 func judge(question, claim string, ev *evidence, sig signals) judgement {
 	body, polar := stripPolarity(claim)
-	cws := claimWords(body)
+	cws := claimWords(body, ev)
 	if len(cws) == 0 {
 		if polar != "" {
 			return judgement{score: 1, reason: "a bare " + polar + ": nothing to check"}
@@ -148,8 +186,15 @@ func judge(question, claim string, ev *evidence, sig signals) judgement {
 				qterms[w.term] = true
 			}
 		}
+		qws := words(question)
 		for i := range cws {
 			cws[i].echo = qterms[cws[i].term]
+			// A first word that the question writes as a name is one.
+			for k, qw := range qws {
+				if k > 0 && qw.cap && qw.term == cws[i].term && cws[i].cap && cws[i].num == "" {
+					cws[i].entity = true
+				}
+			}
 		}
 	}
 	if len(ev.sents) == 0 {
@@ -167,6 +212,12 @@ func judge(question, claim string, ev *evidence, sig signals) judgement {
 			continue
 		}
 		if w.echo {
+			// Context from the question; but a name the question uses
+			// that no source mentions cannot be a supported part of
+			// the claim.
+			if w.entity && w.num == "" && !ev.terms[w.term] && !sig.noEntities {
+				missEnt = append(missEnt, w.raw)
+			}
 			continue
 		}
 		weight := 1.0
@@ -215,23 +266,27 @@ func judge(question, claim string, ev *evidence, sig signals) judgement {
 		j.reason = "all terms found in the sources"
 	}
 
-	// Co-location: the claim's entities must be stated together, not
-	// found scattered over unrelated passages.
+	// Co-location: the claim's entities must be stated together, in one
+	// sentence (or in two when the second refers back with a pronoun:
+	// "X was born in 1941. He ..."), not found scattered over unrelated
+	// passages.
 	if !sig.noColocation {
-		var apart []string
+		var ents []string
+		seen := map[string]bool{}
 		for _, cw := range cws {
-			if cw.entity && cw.term != "" && !ev.has(best, cw.term) {
-				apart = append(apart, cw.raw)
+			if cw.entity && cw.term != "" && !seen[cw.term] {
+				seen[cw.term] = true
+				ents = append(ents, cw.term)
 			}
 		}
-		nent := 0
-		for _, cw := range cws {
-			if cw.entity {
-				nent++
+		if len(ents) >= 2 && !ev.together(ents) {
+			var apart []string
+			for _, cw := range cws {
+				if cw.entity && cw.term != "" && !ev.sents[best.first].terms[cw.term] {
+					apart = append(apart, cw.raw)
+				}
 			}
-		}
-		if len(apart) > 0 && nent >= 2 {
-			return judgement{score: math.Min(j.score, 0.3), reason: fmt.Sprintf("no source passage states %s together with the rest of the claim", strings.Join(apart, ", ")), hard: true}
+			return judgement{score: math.Min(j.score, 0.3), reason: fmt.Sprintf("no source sentence states %s together with the rest of the claim", strings.Join(apart, ", ")), hard: true}
 		}
 	}
 
@@ -286,7 +341,7 @@ func stripPolarity(s string) (string, string) {
 
 // claimWords returns the content words of a claim, with entity flags.
 // Citation markers are not words of the claim.
-func claimWords(claim string) []claimWord {
+func claimWords(claim string, ev *evidence) []claimWord {
 	ws := words(citeMarker.ReplaceAllString(claim, " "))
 	// In a short, phrase-like claim ("Westchester County") the first word
 	// is a name as much as the others; in a sentence it may just be
@@ -298,7 +353,7 @@ func claimWords(claim string) []claimWord {
 			continue
 		}
 		cw := claimWord{word: w}
-		cw.entity = w.num != "" || (w.cap && (i > 0 || short) && w.term != "")
+		cw.entity = w.num != "" || (w.cap && (i > 0 || short || ev.isName(w.term)) && w.term != "")
 		out = append(out, cw)
 	}
 	return out
