@@ -22,7 +22,7 @@ var comparatives = []struct {
 // the question is not such a comparison or the evidence cannot decide.
 func checkComparison(question, answer string, ev *evidence) (ok bool, reason string) {
 	q := strings.TrimSpace(question)
-	lq := strings.ToLower(q)
+	lq := asciiLower(q) // same byte offsets as q
 	or := strings.LastIndex(lq, " or ")
 	if or < 0 {
 		return false, ""
@@ -143,4 +143,15 @@ func optionYear(terms []string, ev *evidence) (int, bool) {
 		}
 	}
 	return 0, false
+}
+
+// asciiLower lower-cases ASCII letters only, keeping byte offsets.
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if c >= 'A' && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
 }

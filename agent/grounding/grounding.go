@@ -68,11 +68,16 @@ type Embedder interface {
 	Embed(ctx context.Context, texts []string) ([][]float32, error)
 }
 
+// DefaultThreshold is the support score a claim needs by default.
+const DefaultThreshold = 0.8
+
 // Checker checks answers against their sources. The zero value works.
 type Checker struct {
 	// Embedder, when set, adds embedding similarity as a signal.
 	Embedder Embedder
-	// Threshold is the support score a claim needs (default 0.5).
+	// Threshold is the support score a claim needs (default 0.8: with
+	// every number and name found, at most about one content word in
+	// five may be missing from the evidence).
 	Threshold float64
 	// EmbedWeight is the weight of the embedding signal in the score
 	// (default 0.25; used only with an Embedder).
@@ -87,7 +92,7 @@ type Checker struct {
 
 func (c *Checker) threshold() float64 {
 	if c == nil || c.Threshold <= 0 {
-		return 0.5
+		return DefaultThreshold
 	}
 	return c.Threshold
 }

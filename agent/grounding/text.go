@@ -45,6 +45,9 @@ func words(text string) []word {
 		} else if len(ts) == 0 && acronyms[raw] {
 			w.term = lw // an acronym that looks like a stop word: "US", "IT", "WHO"
 		}
+		if lightWords[lw] {
+			w.term = ""
+		}
 		w.num = normNumber(lw)
 		if w.num != "" {
 			w.term = w.num
@@ -77,6 +80,15 @@ func words(text string) []word {
 		emit(len(text))
 	}
 	return out
+}
+
+// lightWords carry no fact of their own: connectives and quantifiers the
+// stop-word list keeps. A claim is not unsupported for using them.
+var lightWords = map[string]bool{
+	"also": true, "every": true, "each": true, "per": true, "including": true, "currently": true,
+	"still": true, "however": true, "therefore": true, "thus": true, "additionally": true,
+	"moreover": true, "furthermore": true, "overall": true, "meanwhile": true, "instead": true,
+	"respectively": true, "according": true, "yes": true,
 }
 
 // acronyms that the analyzer would drop as stop words.
