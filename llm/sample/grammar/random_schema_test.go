@@ -1,0 +1,156 @@
+package grammar
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// randomSchema writes a random schema of the supported subset.
+func randomSchema(r *rand.Rand, depth int) string {
+	num := func() string {
+		switch r.IntN(4) {
+		case 0:
+			return fmt.Sprint(r.IntN(200) - 100)
+		case 1:
+			return fmt.Sprintf("%.3f", r.Float64()*20-10)
+		case 2:
+			return fmt.Sprintf("%.1f", r.Float64()*4)
+		}
+		return "0"
+	}
+	pick := r.IntN(12)
+	if depth > 2 && pick >= 7 {
+		pick = r.IntN(7)
+	}
+	var kw []string
+	switch pick {
+	case 0:
+		kw = append(kw, `"type":"string"`)
+		if r.IntN(2) == 0 {
+			kw = append(kw, fmt.Sprintf(`"minLength":%d`, r.IntN(3)))
+		}
+		if r.IntN(2) == 0 {
+			kw = append(kw, fmt.Sprintf(`"maxLength":%d`, 2+r.IntN(4)))
+		}
+	case 1:
+		kw = append(kw, `"type":"string"`, `"format":"`+[]string{"date", "date-time", "time"}[r.IntN(3)]+`"`)
+	case 2:
+		kw = append(kw, `"type":"`+[]string{"integer", "number"}[r.IntN(2)]+`"`)
+		for _, b := range []string{"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"} {
+			if r.IntN(3) == 0 {
+				kw = append(kw, `"`+b+`":`+num())
+			}
+		}
+	case 3:
+		kw = append(kw, `"type":"boolean"`)
+	case 4:
+		kw = append(kw, `"type":["string","null"]`, `"maxLength":3`)
+	case 5:
+		kw = append(kw, `"enum":["a","b\"c","é",1,2.5,null,true,{"k":[1]},[]]`)
+		if r.IntN(2) == 0 {
+			kw = append(kw, `"type":"`+[]string{"string", "number", "integer", "object"}[r.IntN(4)]+`"`)
+		}
+	case 6:
+		kw = append(kw, `"const":`+[]string{`"x"`, `3`, `{"a":null}`, `false`}[r.IntN(4)])
+	case 7, 8:
+		kw = append(kw, `"type":"object"`)
+		names := []string{"a", "b", "with space", "quo\"te", "é", "ab"}
+		var props, req []string
+		for i := 0; i < r.IntN(5); i++ {
+			n := names[r.IntN(len(names))]
+			dup := false
+			for _, p := range props {
+				if strings.HasPrefix(p, fmt.Sprintf("%q:", n)) {
+					dup = true
+				}
+			}
+			if dup {
+				continue
+			}
+			nb, _ := json.Marshal(n)
+			props = append(props, string(nb)+":"+randomSchema(r, depth+1))
+			if r.IntN(2) == 0 {
+				req = append(req, string(nb))
+			}
+		}
+		kw = append(kw, `"properties":{`+strings.Join(props, ",")+`}`)
+		if len(req) > 0 {
+			kw = append(kw, `"required":[`+strings.Join(req, ",")+`]`)
+		}
+		switch r.IntN(3) {
+		case 0:
+			kw = append(kw, `"additionalProperties":false`)
+		case 1:
+			kw = append(kw, `"additionalProperties":true`)
+		}
+	case 9:
+		kw = append(kw, `"type":"array"`, `"items":`+randomSchema(r, depth+1))
+		if r.IntN(2) == 0 {
+			kw = append(kw, fmt.Sprintf(`"minItems":%d`, r.IntN(3)))
+		}
+		if r.IntN(2) == 0 {
+			kw = append(kw, fmt.Sprintf(`"maxItems":%d`, 2+r.IntN(3)))
+		}
+	case 10, 11:
+		var alts []string
+		for i := 0; i < 2+r.IntN(2); i++ {
+			alts = append(alts, randomSchema(r, depth+1))
+		}
+		kw = append(kw, `"`+[]string{"anyOf", "oneOf"}[pick-10]+`":[`+strings.Join(alts, ",")+`]`)
+	}
+	return "{" + strings.Join(kw, ",") + "}"
+}
+
+// TestRandomSchemas: random schemas of the supported subset, random values
+// from their grammars, all checked by the reference validator.
+func TestRandomSchemas(t *testing.T) {
+	seed := uint64(11)
+	n := 300
+	if s := os.Getenv("GRAMMAR_RANDOM_SCHEMAS"); s != "" { // e.g. 5000 for a longer search
+		n, _ = strconv.Atoi(s)
+		seed = uint64(time.Now().UnixNano())
+		t.Logf("seed %d", seed)
+	}
+	r := rand.New(rand.NewPCG(seed, 12))
+	if testing.Short() {
+		n = 60
+	}
+	compiled := 0
+	for i := 0; i < n; i++ {
+		s := randomSchema(r, 0)
+		g, err := Compile(json.RawMessage(s))
+		if err != nil {
+			if !errors.Is(err, ErrUnsupported) && !errors.Is(err, ErrUnsatisfiable) {
+				t.Fatalf("%s: %v", s, err)
+			}
+			continue
+		}
+		compiled++
+		o := oracle(t, s)
+		for k := 0; k < 15; k++ {
+			out, ok := randomValue(t, g, r, 150)
+			if !ok {
+				st, _ := g.Start().AdvanceBytes(out)
+				tail, ok := st.Finish()
+				if !ok {
+					t.Fatalf("%s: cannot finish %q", s, out)
+				}
+				out = append(out, tail...)
+			}
+			if err := validates(o, out); err != nil {
+				t.Fatalf("schema %s\nvalue %s\n%v", s, out, err)
+			}
+		}
+	}
+	t.Logf("%d of %d random schemas compiled", compiled, n)
+	if compiled < n/2 {
+		t.Errorf("only %d of %d random schemas compiled", compiled, n)
+	}
+}
