@@ -70,6 +70,36 @@ func dotF16(row []byte, x []float32) float32 {
 	return sum
 }
 
+// dotF16Vec is ggml_vec_dot_f16 as built for AVX-512, which llama.cpp uses
+// for single-vector products (decode): four 16-lane accumulators over
+// 64-element steps with fused multiply-adds, folded pairwise, then reduced;
+// the tail in float64.
+func dotF16Vec(row []byte, x []float32) float32 {
+	n := len(x)
+	row = row[:2*n]
+	var acc [4][16]float32
+	i := 0
+	for ; i+64 <= n; i += 64 {
+		for a := 0; a < 4; a++ {
+			r := row[2*(i+16*a) : 2*(i+16*a)+32]
+			xx := x[i+16*a : i+16*a+16]
+			ac := &acc[a]
+			for l := 0; l < 16; l++ {
+				ac[l] = fma32(f16(r[2*l:]), xx[l], ac[l])
+			}
+		}
+	}
+	var s [16]float32
+	for l := 0; l < 16; l++ {
+		s[l] = (acc[0][l] + acc[2][l]) + (acc[1][l] + acc[3][l])
+	}
+	sum := float64(reduce16(&s))
+	for ; i < n; i++ {
+		sum += float64(f16(row[2*i:]) * x[i])
+	}
+	return float32(sum)
+}
+
 func dotBF16(row []byte, x []float32) float32 {
 	n := len(x)
 	row = row[:2*n]

@@ -76,6 +76,9 @@ func (m *Matrix) dotRow(r int, a *Acts, v int) float32 {
 	case gguf.F32:
 		return dotF32(row, a.f[v*c:(v+1)*c])
 	case gguf.F16:
+		if a.n == 1 {
+			return dotF16Vec(row, a.f[:c])
+		}
 		return dotF16(row, a.f[v*c:(v+1)*c])
 	case gguf.BF16:
 		return dotBF16(row, a.f[v*c:(v+1)*c])

@@ -230,4 +230,24 @@ func rmsNorm(dst, x, w []float32, eps float32) {
 	}
 }
 
-func silu(x float32) float32 { return x / (1 + float32(math.Exp(float64(-x)))) }
+// silu is x/(1+exp(-x)) with exp computed as ggml's vectorised SiLU does
+// (vexpf), so that results round like llama.cpp's.
+func silu(x float32) float32 { return x / (1 + vexpf(-x)) }
+
+func fma32(a, b, c float32) float32 { return float32(math.FMA(float64(a), float64(b), float64(c))) }
+
+// vexpf is the polynomial exp that ggml's AVX-512 code uses for SiLU
+// (adapted there from Arm's optimized routines; max error about 1.5 ulp).
+// Outside its normal range it falls back to math.Exp.
+func vexpf(x float32) float32 {
+	const r = 0x1.8p23
+	z := fma32(x, 0x1.715476p+0, r)
+	n := z - r
+	if n > 126 || n < -126 {
+		return float32(math.Exp(float64(x)))
+	}
+	b := fma32(-n, 0x1.7f7d1cp-20, fma32(-n, 0x1.62e4p-1, x))
+	u := b * b
+	j := fma32(fma32(fma32(0x1.0e4020p-7, b, 0x1.573e2ep-5), u, fma32(0x1.555e66p-3, b, 0x1.fffdb6p-2)), u, fma32(0x1.ffffecp-1, b, 1))
+	return float32(math.Ldexp(float64(j), int(n)))
+}
