@@ -165,7 +165,6 @@ func testAttn() AttentionMode {
 	return AttentionFlash
 }
 
-
 func TestParityPerplexity(t *testing.T) {
 	refs := loadRefs(t)
 	text, err := os.ReadFile(filepath.Join(parityDir, "ppl.txt"))
