@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/docent-dev/docent/ingest"
+	"github.com/docent-dev/docent/ingest/loaders"
 	"github.com/docent-dev/docent/server"
 )
 
@@ -52,6 +53,9 @@ var serveCmd = &cobra.Command{
 			ready.Store(&err)
 		}()
 		defer a.closeModels()
+		// Compile the PDF engine now (seconds on a cold cache) rather than
+		// on the first upload.
+		go func() { _, _ = loaders.WarmPDF() }()
 		srv := server.New(&server.Server{
 			Ready: func() error { return *ready.Load() },
 			GeneratorName: func() string {
