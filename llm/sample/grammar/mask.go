@@ -11,9 +11,9 @@ import (
 )
 
 // Masker computes which tokens of a vocabulary can come next in a grammar.
-// It is immutable after NewMasker and safe for concurrent use.
+// It depends only on the vocabulary: one Masker serves the states of every
+// grammar. It is immutable after NewMasker and safe for concurrent use.
 type Masker struct {
-	g         *Grammar
 	n         int
 	pieces    [][]byte
 	full      ptrie   // every token with bytes, except end-of-generation tokens
@@ -39,12 +39,15 @@ type pnode struct {
 	label        byte
 }
 
-// NewMasker prepares g for a vocabulary: pieces[i] are token i's raw bytes
+// NewMasker prepares a vocabulary: pieces[i] are token i's raw bytes
 // (empty for control tokens, which are then never allowed), eog the tokens
 // that end generation, allowed only where the value is complete. pieces is
-// kept and must not be modified.
+// kept and must not be modified. g is not needed (it may be nil): the
+// masker works for the states of any grammar. Building takes a fraction of
+// a second for a 150k-token vocabulary; do it once per model.
 func NewMasker(g *Grammar, pieces [][]byte, eog []int) *Masker {
-	m := &Masker{g: g, n: len(pieces), pieces: pieces, isEOG: make([]bool, len(pieces))}
+	_ = g
+	m := &Masker{n: len(pieces), pieces: pieces, isEOG: make([]bool, len(pieces))}
 	for _, id := range eog {
 		if id >= 0 && id < len(pieces) && !m.isEOG[id] {
 			m.isEOG[id] = true
@@ -263,9 +266,18 @@ func (m *Masker) Advance(st State, tok int) (State, error) {
 	if len(p) == 0 {
 		return State{}, fmt.Errorf("grammar: token %d has no bytes", tok)
 	}
-	s2, ok := st.AdvanceBytes(p)
-	if !ok {
-		return State{}, fmt.Errorf("grammar: token %d (%q) is not allowed here", tok, p)
+	if s2, ok := st.AdvanceBytes(p); ok {
+		return s2, nil
 	}
-	return s2, nil
+	if st.extra != nil {
+		// Mask allows a token some single alternative accepts; with many
+		// alternatives the joint state may have dropped that one
+		var buf [8]State
+		for _, s := range st.threads(buf[:0]) {
+			if s2, ok := s.AdvanceBytes(p); ok {
+				return s2, nil
+			}
+		}
+	}
+	return State{}, fmt.Errorf("grammar: token %d (%q) is not allowed here", tok, p)
 }

@@ -280,7 +280,11 @@ func BenchmarkMask(b *testing.B) {
 func BenchmarkNewMasker(b *testing.B) {
 	v := loadVocab(b, "ggml-vocab-qwen2.gguf")
 	g, _ := ToolCall(searchTools)
+	c0 := cpuTime()
 	for b.Loop() {
 		NewMasker(g, v.pieces, v.eog)
+	}
+	if c := cpuTime() - c0; c > 0 {
+		b.ReportMetric(float64(c.Milliseconds())/float64(b.N), "cpu-ms/op")
 	}
 }
