@@ -79,8 +79,10 @@ type Checker struct {
 	// every number and name found, at most about one content word in
 	// five may be missing from the evidence).
 	Threshold float64
-	// EmbedWeight is the weight of the embedding signal in the score
-	// (default 0.25; used only with an Embedder).
+	// EmbedWeight is the weight of the embedding signal (default 0.4;
+	// used only with an Embedder). The embedding can raise a claim's
+	// score (a paraphrase the terms miss), never lower it, and never
+	// rescue a claim with a wrong number, name or negation.
 	EmbedWeight float64
 	// Mode is what Apply does with unsupported claims (default ModeRemove).
 	Mode Mode
@@ -133,30 +135,35 @@ func (c *Checker) Disable(names ...string) error {
 }
 
 // score combines the lexical judgement with the embedding signal.
-func (c *Checker) score(ctx context.Context, question, claim string, ev *evidence) (float64, string) {
+func (c *Checker) score(ctx context.Context, question, claim string, ev *evidence, claimVecs map[string][]float32) (float64, string) {
 	j := judge(question, claim, ev, c.signals())
 	if c == nil || c.Embedder == nil || j.hard {
 		return j.score, j.reason
 	}
-	cos := embedSupport(ctx, c.Embedder, claim, ev)
+	cos := embedSupport(ctx, c.Embedder, strings.TrimSpace(citeMarker.ReplaceAllString(claim, "")), ev, claimVecs)
 	if cos < 0 {
 		return j.score, j.reason
 	}
 	w := c.EmbedWeight
 	if w <= 0 || w > 1 {
-		w = 0.25
+		w = 0.4
 	}
-	// Map cosine [0.3, 0.9] onto [0, 1]: embedders rarely go below 0.3
-	// for text on the same topic.
-	e := (cos - 0.3) / 0.6
-	e = max(0, min(1, e))
-	return (1-w)*j.score + w*e, fmt.Sprintf("%s; embedding similarity %.2f", j.reason, cos)
+	// Map cosine [0.3, 0.9] onto [0, 1]: sentence embedders rarely go
+	// below 0.3 for text on the same topic, and 0.9 is a near copy.
+	e := max(0, min(1, (cos-0.3)/0.6))
+	blend := (1-w)*j.score + w*e
+	if blend <= j.score {
+		// The embedding only vouches for paraphrases the lexical check
+		// misses; it never overrides found terms.
+		return j.score, fmt.Sprintf("%s; embedding similarity %.2f", j.reason, cos)
+	}
+	return blend, fmt.Sprintf("%s; embedding similarity %.2f raises the support", j.reason, cos)
 }
 
 // Supported scores how well evidence supports claim (0..1) and says why.
 // The claim is supported when the score reaches the checker's Threshold.
 func (c *Checker) Supported(ctx context.Context, claim, evidence string) (float64, string) {
-	return c.score(ctx, "", claim, newEvidence(evidence))
+	return c.score(ctx, "", claim, newEvidence(evidence), nil)
 }
 
 // SupportedAnswer scores a (possibly short) answer to question against
@@ -171,11 +178,11 @@ func (c *Checker) SupportedAnswer(ctx context.Context, question, answer, evidenc
 			if !ok {
 				return 0.1, reason
 			}
-			s, r := c.score(ctx, question, answer, ev)
+			s, r := c.score(ctx, question, answer, ev, nil)
 			return s, r + "; " + reason
 		}
 	}
-	return c.score(ctx, question, answer, ev)
+	return c.score(ctx, question, answer, ev, nil)
 }
 
 var citeMarker = regexp.MustCompile(`\[(\d{1,3})\]`)
@@ -198,6 +205,7 @@ func (c *Checker) Check(ctx context.Context, answer string, sources []Source) ([
 		return evs[i]
 	}
 	th := c.threshold()
+	claimVecs := map[string][]float32{}
 	var claims []Claim
 	grounded := true
 	for _, sp := range sentenceSpans(answer) {
@@ -231,7 +239,7 @@ func (c *Checker) Check(ctx context.Context, answer string, sources []Source) ([
 			} else {
 				e = newEvidence(texts...)
 			}
-			cl.Support, cl.Reason = c.score(ctx, "", text, e)
+			cl.Support, cl.Reason = c.score(ctx, "", text, e, claimVecs)
 			if cl.Support >= th {
 				cl.Verdict = Supported
 				claims = append(claims, cl)
@@ -245,7 +253,7 @@ func (c *Checker) Check(ctx context.Context, answer string, sources []Source) ([
 			if seen[s.N] {
 				continue
 			}
-			sc, r := c.score(ctx, "", text, ev(i))
+			sc, r := c.score(ctx, "", text, ev(i), claimVecs)
 			if sc >= th {
 				cl.SupportedBy = append(cl.SupportedBy, s.N)
 			}

@@ -104,6 +104,13 @@ func TestGroundingCheckAndApply(t *testing.T) {
 		t.Fatalf("remove all: %q %v", out, ok)
 	}
 
+	// The extractive answerer's format: markers after the full stop.
+	ext := "The maintenance interval for the Zephyr pump is 450 hours. [1] Acme Corporation was founded in Bremen in 1952. [2]"
+	claims, grounded = c.Check(ctx, ext, pumpSources)
+	if !grounded || len(claims) != 2 || claims[0].Cites[0] != 1 || claims[1].Cites[0] != 2 {
+		t.Fatalf("extractive: %+v", claims)
+	}
+
 	// All supported.
 	good := "The pump must not run dry [1]. Acme Corporation was founded in 1952 by Clara Vogt [2]."
 	if claims, grounded := c.Check(ctx, good, pumpSources); !grounded {
@@ -141,6 +148,9 @@ func TestGroundingSupportedAnswer(t *testing.T) {
 type fixedEmbedder struct{ fail bool }
 
 func (f fixedEmbedder) Embed(_ context.Context, texts []string) ([][]float32, error) {
+	if f.fail {
+		return nil, context.DeadlineExceeded
+	}
 	out := make([][]float32, len(texts))
 	for i, t := range texts {
 		if strings.Contains(t, "450") {
@@ -153,11 +163,45 @@ func (f fixedEmbedder) Embed(_ context.Context, texts []string) ([][]float32, er
 }
 
 func TestGroundingEmbedder(t *testing.T) {
+	ctx := context.Background()
+	ev := "The maintenance interval for the Zephyr pump is 450 hours."
+	claim := "Every 450 hours the Zephyr pump needs servicing." // two words are new
+	lex, _ := (&Checker{}).Supported(ctx, claim, ev)
 	c := Checker{Embedder: fixedEmbedder{}}
-	s, why := c.Supported(context.Background(), "Zephyr pumps need maintenance every 450 hours.", pumpSources[0].Text)
-	if s < DefaultThreshold || !strings.Contains(why, "embedding similarity 1.00") {
-		t.Fatalf("%.2f %s", s, why)
+	s, why := c.Supported(ctx, claim, ev)
+	if lex >= DefaultThreshold || s < DefaultThreshold || !strings.Contains(why, "embedding similarity 1.00") {
+		t.Fatalf("lexical %.2f, with embedder %.2f (%s)", lex, s, why)
 	}
+	// Never rescues a wrong number.
+	if s, why := c.Supported(ctx, "Every 500 hours the Zephyr unit needs servicing, not 450.", ev); s >= DefaultThreshold {
+		t.Fatalf("wrong number rescued: %.2f %s", s, why)
+	}
+	// Never lowers found terms; embedder errors fall back to the lexical score.
+	if s, _ := c.Supported(ctx, "The Zephyr pump has an interval.", ev); s < DefaultThreshold {
+		t.Fatalf("lowered: %.2f", s)
+	}
+	c.Embedder = fixedEmbedder{fail: true}
+	if s, _ := c.Supported(ctx, claim, ev); s != lex {
+		t.Fatalf("failing embedder: %.2f, want %.2f", s, lex)
+	}
+	// In Check, sentence vectors are computed once per source.
+	ce := &countingEmbedder{}
+	c.Embedder = ce
+	c.Check(ctx, "Zephyr pumps need servicing every 450 hours [1]. Acme makes pumps [2]. Acme was founded in 1952 [1].", pumpSources)
+	if ce.calls > 2+3 {
+		t.Fatalf("%d embed calls", ce.calls)
+	}
+}
+
+type countingEmbedder struct{ calls int }
+
+func (c *countingEmbedder) Embed(_ context.Context, texts []string) ([][]float32, error) {
+	c.calls++
+	out := make([][]float32, len(texts))
+	for i := range texts {
+		out[i] = []float32{1, float32(i)}
+	}
+	return out, nil
 }
 
 func TestGroundingNoPanics(t *testing.T) {
@@ -181,8 +225,8 @@ func TestGroundingNoPanics(t *testing.T) {
 }
 
 func TestGroundingSentences(t *testing.T) {
-	got := sentences("It ended in 1989.James Henry Miller was born in Washington, D.C. in 1915. He sang [1]. Done [2].")
-	want := []string{"It ended in 1989.", "James Henry Miller was born in Washington, D.C. in 1915.", "He sang [1].", "Done [2]."}
+	got := sentences("It ended in 1989.James Henry Miller was born in Washington, D.C. in 1915. He sang [1]. Done [2]. Extracted. [3] Quoted.” [1][2] Last — one.")
+	want := []string{"It ended in 1989.", "James Henry Miller was born in Washington, D.C. in 1915.", "He sang [1].", "Done [2].", "Extracted. [3]", "Quoted.” [1][2]", "Last — one."}
 	if strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Fatalf("%q", got)
 	}

@@ -14,6 +14,8 @@ type evidence struct {
 	// capital and lower record how the text writes a term inside a
 	// sentence: a term always capitalised is a name.
 	capital, lower map[string]bool
+	embedded      bool        // vecs computed (or tried)
+	vecs          [][]float32 // sentence embeddings, when an embedder is set
 }
 
 // isName reports whether the evidence writes term capitalised inside
@@ -377,23 +379,39 @@ func cosine(a, b []float32) float64 {
 }
 
 // embedSupport is the best cosine between the claim and an evidence
-// sentence, or -1 without an embedder (or on error).
-func embedSupport(ctx context.Context, e Embedder, claim string, ev *evidence) float64 {
+// sentence, or -1 without an embedder (or on error). Sentence vectors are
+// computed once per evidence, claim vectors once per claims cache.
+func embedSupport(ctx context.Context, e Embedder, claim string, ev *evidence, claims map[string][]float32) float64 {
 	if e == nil || len(ev.sents) == 0 {
 		return -1
 	}
-	texts := make([]string, 0, len(ev.sents)+1)
-	texts = append(texts, claim)
-	for _, s := range ev.sents {
-		texts = append(texts, s.text)
+	if !ev.embedded {
+		ev.embedded = true
+		texts := make([]string, len(ev.sents))
+		for i, s := range ev.sents {
+			texts[i] = s.text
+		}
+		if vecs, err := e.Embed(ctx, texts); err == nil && len(vecs) == len(texts) {
+			ev.vecs = vecs
+		}
 	}
-	vecs, err := e.Embed(ctx, texts)
-	if err != nil || len(vecs) != len(texts) {
+	if ev.vecs == nil {
 		return -1
 	}
+	cv, ok := claims[claim]
+	if !ok {
+		vecs, err := e.Embed(ctx, []string{claim})
+		if err != nil || len(vecs) != 1 {
+			return -1
+		}
+		cv = vecs[0]
+		if claims != nil {
+			claims[claim] = cv
+		}
+	}
 	best := -1.0
-	for _, v := range vecs[1:] {
-		if c := cosine(vecs[0], v); c > best {
+	for _, v := range ev.vecs {
+		if c := cosine(cv, v); c > best {
 			best = c
 		}
 	}

@@ -189,15 +189,25 @@ func sentenceSpans(text string) []span {
 		}
 		if r == '.' || r == '!' || r == '?' {
 			j := i + size
-			for j < len(text) && strings.IndexByte("\"')]”’", text[j]) >= 0 {
-				j++
-			}
-			for j < len(text) && text[j] == '[' { // citation markers belong to the sentence: "... 1997 [2]."
-				k := strings.IndexByte(text[j:], ']')
-				if k < 0 || k > 5 {
+			for j < len(text) {
+				c, n := utf8.DecodeRuneInString(text[j:])
+				if !strings.ContainsRune("\"')]”’", c) {
 					break
 				}
-				j += k + 1
+				j += n
+			}
+			// Citation markers after the punctuation belong to the
+			// sentence: "... in 1997. [2] The next ..."
+			for {
+				m := j
+				for m < len(text) && (text[m] == ' ' || text[m] == '\t') {
+					m++
+				}
+				n := markerLen(text[m:])
+				if n == 0 {
+					break
+				}
+				j = m + n
 			}
 			k := j
 			for k < len(text) && (text[k] == ' ' || text[k] == '\n' || text[k] == '\t') {
@@ -229,6 +239,22 @@ func sentenceSpans(text string) []span {
 		out = append(out, span{start, len(text)})
 	}
 	return out
+}
+
+// markerLen is the length of a citation marker "[n]" (n of 1 to 3
+// digits) at the start of s, or 0.
+func markerLen(s string) int {
+	if len(s) < 3 || s[0] != '[' {
+		return 0
+	}
+	k := 1
+	for k < len(s) && k <= 3 && s[k] >= '0' && s[k] <= '9' {
+		k++
+	}
+	if k == 1 || k >= len(s) || s[k] != ']' {
+		return 0
+	}
+	return k + 1
 }
 
 var abbreviations = map[string]bool{
