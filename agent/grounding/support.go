@@ -14,8 +14,8 @@ type evidence struct {
 	// capital and lower record how the text writes a term inside a
 	// sentence: a term always capitalised is a name.
 	capital, lower map[string]bool
-	embedded      bool        // vecs computed (or tried)
-	vecs          [][]float32 // sentence embeddings, when an embedder is set
+	embedded       bool        // vecs computed (or tried)
+	vecs           [][]float32 // sentence embeddings, when an embedder is set
 }
 
 // isName reports whether the evidence writes term capitalised inside
