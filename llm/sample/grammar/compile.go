@@ -185,6 +185,9 @@ func (c *compiler) compile(s *jval, path string, depth int) (*node, error) {
 	if len(bad) > 0 {
 		return nil, unsupported(path, "keyword %s", strings.Join(bad, ", "))
 	}
+	if path != "" && s.get("$id") != nil {
+		return nil, unsupported(path, "$id in a subschema (references resolve against the document root only)")
+	}
 	if u := constraint["uniqueItems"]; u != nil {
 		if u.kind != 'b' {
 			return nil, invalid(path, "uniqueItems must be a boolean")

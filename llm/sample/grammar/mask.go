@@ -152,6 +152,19 @@ func (m *Masker) VocabSize() int { return m.n }
 // complete. It returns the number of allowed tokens; 0 only for a dead
 // state.
 func (m *Masker) Mask(st State, allowed []bool) int {
+	if len(allowed) < m.n {
+		// a short buffer gets the mask of its tokens
+		p := m.buffer()
+		n := m.Mask(st, *p)
+		copy(allowed, *p)
+		for _, a := range (*p)[len(allowed):] {
+			if a {
+				n--
+			}
+		}
+		m.pool.Put(p)
+		return n
+	}
 	allowed = allowed[:m.n]
 	clear(allowed)
 	if !st.live {
@@ -233,11 +246,7 @@ func walk(t *ptrie, lo, hi int32, st State, allowed []bool) int {
 // Apply sets the logits of the tokens that cannot come next in st to -Inf
 // and returns the number of allowed tokens.
 func (m *Masker) Apply(st State, logits []float32) int {
-	p, _ := m.pool.Get().(*[]bool)
-	if p == nil {
-		b := make([]bool, m.n)
-		p = &b
-	}
+	p := m.buffer()
 	allowed := *p
 	count := m.Mask(st, allowed)
 	ninf := float32(math.Inf(-1))
@@ -248,6 +257,14 @@ func (m *Masker) Apply(st State, logits []float32) int {
 	}
 	m.pool.Put(p)
 	return count
+}
+
+func (m *Masker) buffer() *[]bool {
+	if p, _ := m.pool.Get().(*[]bool); p != nil {
+		return p
+	}
+	b := make([]bool, m.n)
+	return &b
 }
 
 // Advance moves st past token tok: its bytes, or for an end-of-generation

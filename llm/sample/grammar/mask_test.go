@@ -226,6 +226,10 @@ func TestMaskerAdvanceErrors(t *testing.T) {
 	if _, err := m.Advance(st, 2); err != nil {
 		t.Errorf("EOG after completion: %v", err)
 	}
+	short := make([]bool, 2)
+	if n := m.Mask(st, short); n != 0 || short[0] || short[1] {
+		t.Errorf("short mask: %d %v", n, short)
+	}
 	logits := []float32{1, 2, 3, 4, 5}
 	if n := m.Apply(st, logits); n != 1 || logits[2] != 3 || logits[0] > -1e38 || logits[4] > -1e38 {
 		t.Errorf("Apply: %d %v", n, logits)
