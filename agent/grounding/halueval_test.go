@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"strings"
 	"testing"
 )
 
@@ -45,6 +46,20 @@ func TestGroundingDevDist(t *testing.T) {
 	for _, j := range rep.Judgements {
 		if !j.Hallucinated && j.Score < 1 {
 			fmt.Printf("RIGHT score=%.2f A=%q why=%s\n", j.Score, j.Answer, j.Reason)
+		}
+	}
+}
+
+func TestGroundingDevComparisons(t *testing.T) {
+	if os.Getenv("GROUNDING_VERBOSE") == "" {
+		t.Skip("dev only")
+	}
+	items, _ := ReadQAFile(haluDev)
+	var c Checker
+	rep, _ := c.EvaluateQA(context.Background(), items)
+	for _, j := range rep.Judgements {
+		if strings.Contains(j.Reason, "comparison") {
+			fmt.Printf("hall=%v correct=%v A=%q why=%s\n", j.Hallucinated, j.Correct, j.Answer, j.Reason)
 		}
 	}
 }

@@ -79,6 +79,12 @@ func words(text string) []word {
 	if start >= 0 {
 		emit(len(text))
 	}
+	for i := range out {
+		// "No. 1", "no 5": a number sign, not a negation.
+		if out[i].neg && strings.EqualFold(out[i].raw, "no") && i+1 < len(out) && out[i+1].num != "" {
+			out[i].neg = false
+		}
+	}
 	return out
 }
 
