@@ -153,11 +153,34 @@ func (a *acc) add(t thread) {
 	case a.n == 0:
 		a.first = t
 	case a.n < maxThreads:
+		// alternatives that end the same way (an enum and a string, say)
+		// continue identically: keep one
+		if sameThread(a.first, t) {
+			return
+		}
+		for _, u := range a.rest {
+			if sameThread(u, t) {
+				return
+			}
+		}
 		a.rest = append(a.rest, t)
 	default:
 		return
 	}
 	a.n++
+}
+
+// sameThread reports whether two threads have equal stacks.
+func sameThread(x, y thread) bool {
+	if x.top != y.top {
+		return false
+	}
+	for p, q := x.rest, y.rest; p != q; p, q = p.next, q.next {
+		if p == nil || q == nil || p.f != q.f {
+			return false
+		}
+	}
+	return true
 }
 
 // Grammar is a compiled schema. It is immutable and safe for concurrent use.

@@ -336,3 +336,17 @@ func TestFinish(t *testing.T) {
 		}
 	}
 }
+
+func TestAlternativesMerge(t *testing.T) {
+	g, err := Compile(json.RawMessage(`{"type":"array","items":{"anyOf":[{"enum":["a","b"]},{"type":"string"}]}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, ok := g.Start().AdvanceBytes([]byte(`["a","a","a","a","a","a","a"`))
+	if !ok {
+		t.Fatal("rejected")
+	}
+	if n := 1 + len(st.extra); n != 1 {
+		t.Errorf("%d threads after items that end alike, want 1", n)
+	}
+}
