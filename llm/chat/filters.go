@@ -529,6 +529,9 @@ func binop(op string, l, r *exec.Value) (*exec.Value, error) {
 	case "%":
 		switch {
 		case l.IsString():
+			if hugeNumber(l.String()) {
+				return nil, errors.New("format asks for too wide a field")
+			}
 			s, err := percentFormat(l.String(), r)
 			if err != nil {
 				return nil, err

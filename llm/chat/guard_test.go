@@ -117,3 +117,12 @@ func TestRenderCancelled(t *testing.T) {
 		t.Errorf("cancel took %s", d)
 	}
 }
+
+// Long numbers in ordinary text (phone numbers, ids, tool results) are
+// content, not format widths.
+func TestLongNumbersInContent(t *testing.T) {
+	out, err := ChatML().Render(Input{Messages: []Message{{Role: "user", Content: "call 0031205550199 or order 123456789012345"}}})
+	if err != nil || !strings.Contains(out, "123456789012345") {
+		t.Fatalf("render: %q, %v", out, err)
+	}
+}
