@@ -185,6 +185,10 @@ func (c *Checker) SupportedAnswer(ctx context.Context, question, answer, evidenc
 	return c.score(ctx, question, answer, ev, nil)
 }
 
+// MaxClaims bounds the sentences Check examines; later ones are reported
+// unsupported without being checked (answers are far shorter).
+const MaxClaims = 256
+
 var citeMarker = regexp.MustCompile(`\[(\d{1,3})\]`)
 
 // Check splits answer into sentences and checks each one that states
@@ -214,6 +218,12 @@ func (c *Checker) Check(ctx context.Context, answer string, sources []Source) ([
 			continue // a bare marker, a heading-like fragment, punctuation
 		}
 		cl := Claim{Text: strings.TrimSpace(text), Start: sp.start, End: sp.end, Cites: []int{}}
+		if len(claims) >= MaxClaims {
+			cl.Verdict, cl.Reason = Unsupported, fmt.Sprintf("not checked: the answer has more than %d claims", MaxClaims)
+			grounded = false
+			claims = append(claims, cl)
+			continue
+		}
 		seen := map[int]bool{}
 		var invalid []string
 		for _, m := range citeMarker.FindAllStringSubmatch(text, -1) {

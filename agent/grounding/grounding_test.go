@@ -139,6 +139,12 @@ func TestGroundingSupportedAnswer(t *testing.T) {
 			t.Errorf("%q: score %.2f (%s), want supported=%v", tc.answer, s, why, tc.want)
 		}
 	}
+	if s, why := c.SupportedAnswer(ctx, "Was Arthur's Magazine American?", "yes", know); s < DefaultThreshold {
+		t.Errorf("bare yes to a yes/no question: %.2f %s", s, why)
+	}
+	if s, why := c.SupportedAnswer(ctx, "Where was Arthur's Magazine published?", "no", know); s >= DefaultThreshold {
+		t.Errorf("bare no to a wh-question: %.2f %s", s, why)
+	}
 	s, _ := c.Supported(ctx, "Arthur's Magazine was published in Philadelphia.", know)
 	if s < DefaultThreshold {
 		t.Errorf("Supported: %.2f", s)
@@ -237,5 +243,46 @@ func TestGroundingNumbers(t *testing.T) {
 		if got := normNumber(in); got != want {
 			t.Errorf("normNumber(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+func FuzzGroundingCheck(f *testing.F) {
+	f.Add("The pump must not run dry [1]. Acme was founded in 1952 [2].", "Who founded Acme, A or B first?", "Acme was founded in 1952.")
+	f.Add("No. 1 [3]", "Is it?", "")
+	f.Add("“Quoted.” [1][2] x.Y", "", "a.B. c")
+	f.Fuzz(func(t *testing.T, answer, question, text string) {
+		ctx := context.Background()
+		var c Checker
+		src := []Source{{N: 1, Text: text}, {N: 2, Title: question, Text: answer}}
+		claims, _ := c.Check(ctx, answer, src)
+		for _, cl := range claims {
+			if cl.Start < 0 || cl.End > len(answer) || cl.Start > cl.End {
+				t.Fatalf("bad offsets %d..%d for %d bytes", cl.Start, cl.End, len(answer))
+			}
+		}
+		for _, m := range []Mode{ModeKeep, ModeMark, ModeRemove} {
+			c.Mode = m
+			c.Apply(answer, claims)
+		}
+		if s, _ := c.SupportedAnswer(ctx, question, answer, text); s < 0 || s > 1 {
+			t.Fatalf("score %v", s)
+		}
+	})
+}
+
+// BenchmarkGroundingCheck: a five-sentence answer against eight sources of
+// about 1.5 KB (the agent's default top-k).
+func BenchmarkGroundingCheck(b *testing.B) {
+	base := "The maintenance interval for the Zephyr pump is 450 hours. Replace the seal kit with part ZP-7 every 900 hours. The pump must not run dry. Acme Corporation was founded in Bremen in 1952 by Clara Vogt. It makes pumps and valves for the chemical industry. "
+	var srcs []Source
+	for i := 1; i <= 8; i++ {
+		srcs = append(srcs, Source{N: i, Title: "Manual part " + string(rune('A'+i)), Text: strings.Repeat(base, 6)})
+	}
+	answer := "The maintenance interval is 450 hours [1]. Replace the seal kit every 900 hours [2]. The pump must not run dry [3]. Acme was founded in 1952 [9]. It was founded by Hans Vogt [4]."
+	var c Checker
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		c.Check(ctx, answer, srcs)
 	}
 }

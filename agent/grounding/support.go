@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"sort"
 	"strings"
 )
 
@@ -14,8 +15,9 @@ type evidence struct {
 	// capital and lower record how the text writes a term inside a
 	// sentence: a term always capitalised is a name.
 	capital, lower map[string]bool
-	embedded       bool        // vecs computed (or tried)
-	vecs           [][]float32 // sentence embeddings, when an embedder is set
+	postings       map[string][]int // term -> sentences containing it, ascending
+	embedded       bool             // vecs computed (or tried)
+	vecs           [][]float32      // sentence embeddings, when an embedder is set
 }
 
 // isName reports whether the evidence writes term capitalised inside
@@ -31,13 +33,16 @@ type evSentence struct {
 }
 
 func newEvidence(texts ...string) *evidence {
-	ev := &evidence{terms: map[string]bool{}, capital: map[string]bool{}, lower: map[string]bool{}}
+	ev := &evidence{terms: map[string]bool{}, capital: map[string]bool{}, lower: map[string]bool{}, postings: map[string][]int{}}
 	for _, text := range texts {
 		for _, s := range sentences(text) {
 			ws := words(s)
 			es := evSentence{text: s, words: ws, terms: map[string]bool{}}
 			for i, w := range ws {
 				if w.term != "" {
+					if !es.terms[w.term] {
+						ev.postings[w.term] = append(ev.postings[w.term], len(ev.sents))
+					}
 					es.terms[w.term] = true
 					ev.terms[w.term] = true
 					if w.cap && i > 0 {
@@ -92,22 +97,43 @@ func (ev *evidence) negatedNear(w window, terms map[string]bool) bool {
 // words repeating the question 0.5); ties go to the window with more of
 // the question's words, then to the shorter one.
 func (ev *evidence) bestWindow(cws []claimWord, qterms map[string]bool) window {
+	// Candidate sentences: those sharing most terms with the claim
+	// (found through the postings, so long evidence costs little).
+	count := map[int]float64{}
+	seen := map[string]bool{}
+	for _, cw := range cws {
+		if cw.term == "" || cw.neg || seen[cw.term] {
+			continue
+		}
+		seen[cw.term] = true
+		for _, i := range ev.postings[cw.term] {
+			count[i] += claimWeight(cw)
+		}
+	}
+	// The top maxCandidates by count, ties to the earlier sentence.
+	cands := make([]int, 0, maxCandidates+1)
+	before := func(a, b int) bool { return count[a] > count[b] || count[a] == count[b] && a < b }
+	for i := range count {
+		if len(cands) == maxCandidates && !before(i, cands[len(cands)-1]) {
+			continue
+		}
+		k := sort.Search(len(cands), func(j int) bool { return before(i, cands[j]) })
+		cands = append(cands, 0)
+		copy(cands[k+1:], cands[k:])
+		cands[k] = i
+		if len(cands) > maxCandidates {
+			cands = cands[:maxCandidates]
+		}
+	}
 	best := window{}
 	bestScore, bestQ := -1.0, -1
-	for i := range ev.sents {
-		for _, w := range []window{{i, i}, {i, min(i+1, len(ev.sents)-1)}} {
+	last := len(ev.sents) - 1
+	for _, i := range cands {
+		for _, w := range []window{{i, i}, {i, min(i+1, last)}, {max(i-1, 0), i}} {
 			var s float64
-			for _, cw := range cws {
-				if cw.term == "" || cw.neg || !ev.has(w, cw.term) {
-					continue
-				}
-				switch {
-				case cw.entity && !cw.echo:
-					s += 2
-				case !cw.echo:
-					s += 1
-				default:
-					s += 0.5
+			for t := range seen {
+				if ev.has(w, t) {
+					s += termWeight(cws, t)
 				}
 			}
 			nq := 0
@@ -116,7 +142,9 @@ func (ev *evidence) bestWindow(cws []claimWord, qterms map[string]bool) window {
 					nq++
 				}
 			}
-			if s > bestScore || s == bestScore && nq > bestQ {
+			better := s > bestScore || s == bestScore && nq > bestQ ||
+				s == bestScore && nq == bestQ && w.last-w.first < best.last-best.first
+			if better {
 				best, bestScore, bestQ = w, s, nq
 			}
 		}
@@ -124,26 +152,68 @@ func (ev *evidence) bestWindow(cws []claimWord, qterms map[string]bool) window {
 	return best
 }
 
+// maxCandidates bounds the sentences bestWindow looks at closely.
+const maxCandidates = 24
+
+// claimWeight is how much a claim word counts when locating the claim:
+// new names and numbers 2, other new words 1, words repeating the
+// question 0.5.
+func claimWeight(cw claimWord) float64 {
+	switch {
+	case cw.entity && !cw.echo:
+		return 2
+	case !cw.echo:
+		return 1
+	default:
+		return 0.5
+	}
+}
+
+// termWeight is the largest claimWeight of the claim's words with term t.
+func termWeight(cws []claimWord, t string) float64 {
+	w := 0.0
+	for _, cw := range cws {
+		if cw.term == t && !cw.neg {
+			w = max(w, claimWeight(cw))
+		}
+	}
+	return w
+}
+
 // together reports whether one sentence contains all terms, or two
 // adjacent ones where the second starts with a pronoun or "The".
 func (ev *evidence) together(terms []string) bool {
-	for i := range ev.sents {
-		w := window{i, i}
-		if i+1 < len(ev.sents) && len(ev.sents[i+1].words) > 0 && anaphora[strings.ToLower(ev.sents[i+1].words[0].raw)] {
-			w.last = i + 1
+	if len(terms) == 0 {
+		return true
+	}
+	rare := terms[0]
+	for _, t := range terms[1:] {
+		if len(ev.postings[t]) < len(ev.postings[rare]) {
+			rare = t
 		}
-		all := true
-		for _, t := range terms {
-			if !ev.has(w, t) {
-				all = false
-				break
+	}
+	for _, i := range ev.postings[rare] {
+		for _, w := range []window{{i, i}, {max(i-1, 0), i}} {
+			if w.last > w.first && !startsWithAnaphor(ev.sents[w.last]) {
+				continue
 			}
-		}
-		if all {
-			return true
+			all := true
+			for _, t := range terms {
+				if !ev.has(w, t) {
+					all = false
+					break
+				}
+			}
+			if all {
+				return true
+			}
 		}
 	}
 	return false
+}
+
+func startsWithAnaphor(s evSentence) bool {
+	return len(s.words) > 0 && anaphora[strings.ToLower(s.words[0].raw)]
 }
 
 var anaphora = map[string]bool{"he": true, "she": true, "it": true, "they": true, "his": true, "her": true, "its": true, "their": true, "this": true, "these": true, "the": true}
@@ -175,6 +245,9 @@ func judge(question, claim string, ev *evidence, sig signals) judgement {
 	body, polar := stripPolarity(claim)
 	cws := claimWords(body, ev)
 	if len(cws) == 0 {
+		if polar != "" && question != "" && !yesNoQuestion(question) {
+			return judgement{score: 0, reason: "a bare " + polar + " to a question that is not a yes/no question", hard: true}
+		}
 		if polar != "" {
 			return judgement{score: 1, reason: "a bare " + polar + ": nothing to check"}
 		}
@@ -183,19 +256,20 @@ func judge(question, claim string, ev *evidence, sig signals) judgement {
 	var qterms map[string]bool
 	if question != "" && !sig.noQuestion {
 		qterms = map[string]bool{}
-		for _, w := range words(question) {
+		qnames := map[string]bool{} // written capitalised inside the question
+		for k, w := range words(question) {
 			if w.term != "" {
 				qterms[w.term] = true
+				if k > 0 && w.cap {
+					qnames[w.term] = true
+				}
 			}
 		}
-		qws := words(question)
 		for i := range cws {
 			cws[i].echo = qterms[cws[i].term]
 			// A first word that the question writes as a name is one.
-			for k, qw := range qws {
-				if k > 0 && qw.cap && qw.term == cws[i].term && cws[i].cap && cws[i].num == "" {
-					cws[i].entity = true
-				}
+			if cws[i].cap && cws[i].num == "" && qnames[cws[i].term] {
+				cws[i].entity = true
 			}
 		}
 	}
@@ -326,6 +400,20 @@ func judge(question, claim string, ev *evidence, sig signals) judgement {
 		}
 	}
 	return j
+}
+
+// yesNoQuestion reports whether a question starts with an auxiliary verb
+// ("Are both ...?", "Did she ...?"), i.e. asks for yes or no.
+func yesNoQuestion(q string) bool {
+	ws := words(q)
+	return len(ws) > 0 && auxiliaries[strings.ToLower(ws[0].raw)]
+}
+
+var auxiliaries = map[string]bool{
+	"is": true, "are": true, "was": true, "were": true, "am": true, "do": true, "does": true, "did": true,
+	"has": true, "have": true, "had": true, "can": true, "could": true, "will": true, "would": true,
+	"should": true, "shall": true, "may": true, "might": true, "must": true, "isn't": true, "aren't": true,
+	"wasn't": true, "weren't": true, "don't": true, "doesn't": true, "didn't": true,
 }
 
 // stripPolarity removes a leading "yes"/"no" answer word: it answers the
