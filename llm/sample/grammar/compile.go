@@ -286,9 +286,18 @@ func (c *compiler) anyOf(alts *jval, kw, path string, depth int) (*node, error) 
 		return nil, invalid(path, "%s must be a non-empty array", kw)
 	}
 	var out []*node
+	lossy := false
 	for i, a := range alts.arr {
 		n, err := c.compile(a, child(path, kw)+"/"+strconv.Itoa(i), depth+1)
 		if isUnsat(err) {
+			if a.kind == 'b' {
+				continue // false: matches nothing
+			}
+			if kw == "oneOf" {
+				// it may still match what another alternative produces
+				return nil, unsupported(path, "oneOf alternative %d that the grammar cannot produce (%v)", i, err)
+			}
+			lossy = true
 			continue
 		}
 		if err != nil {
@@ -305,7 +314,13 @@ func (c *compiler) anyOf(alts *jval, kw, path string, depth int) (*node, error) 
 			}
 		}
 	}
-	return c.union(out, path)
+	u, err := c.union(out, path)
+	if err != nil || !lossy {
+		return u, err
+	}
+	cp := *u
+	cp.lossy = true
+	return c.newNode(&cp)
 }
 
 // union builds an anyOf node over ns, flattening nested alternatives.
@@ -381,6 +396,9 @@ func produces(n *node) uint8 {
 // fails reports whether no value a produces validates against the schema b
 // was compiled from (conservatively: false when unsure).
 func fails(a, b *node) bool {
+	if b.lossy {
+		return false
+	}
 	if produces(a)&b.accepts == 0 {
 		return true
 	}
@@ -432,7 +450,7 @@ func fails(a, b *node) bool {
 				continue
 			}
 			q := declB[p.name]
-			if q == nil && b.closed {
+			if q == nil && b.closed && !b.declared[p.name] {
 				return true
 			}
 			if q != nil && fails(p.node, q.node) {
@@ -509,9 +527,13 @@ func (c *compiler) enum(s *jval, kw map[string]*jval, path string, depth int) (*
 		}
 	}
 	var lits [][]byte
+	var accepts uint8
 	for _, v := range vals {
-		lits = append(lits, appendJSON(nil, v))
+		l := appendJSON(nil, v)
+		lits = append(lits, l)
+		accepts |= typeOfFirst(l[0])
 	}
+	exact := true
 	siblings := map[string]*jval{}
 	for k, v := range kw {
 		if k != "enum" && k != "const" {
@@ -533,6 +555,9 @@ func (c *compiler) enum(s *jval, kw map[string]*jval, path string, depth int) (*
 				keep = append(keep, l)
 			}
 		}
+		// a value the shape cannot produce may still be valid: the node
+		// is then not the schema's exact set
+		exact = len(keep) == len(lits)
 		lits = keep
 	}
 	if len(lits) == 0 {
@@ -542,7 +567,8 @@ func (c *compiler) enum(s *jval, kw map[string]*jval, path string, depth int) (*
 	if err != nil {
 		return nil, err
 	}
-	n.exact = true
+	n.exact = exact
+	n.accepts = accepts
 	return n, nil
 }
 
@@ -829,6 +855,7 @@ func (c *compiler) objectNode(kw map[string]*jval, path string, depth int) (*nod
 		n.closed = a.kind == 'b' && !a.b
 	}
 	declared := map[string]bool{}
+	n.declared = declared
 	if p := kw["properties"]; p != nil {
 		if p.kind != 'o' {
 			return nil, invalid(path, "properties must be an object")

@@ -54,6 +54,7 @@ type node struct {
 	kind    kind
 	first   byteSet // bytes a value of this node can start with
 	accepts uint8   // JSON types the source schema accepts (tString...)
+	lossy   bool    // alternatives the schema allows were dropped (anyOf)
 
 	// kRoot
 	prefix, suffix []byte
@@ -77,12 +78,13 @@ type node struct {
 
 	// kObject
 	props    []prop
-	keyTries []*litTrie // keyTries[i]: the keys that may come next when properties before i are done
-	reqFrom  []bool     // reqFrom[i]: some property at index >= i is required
-	freeKeys bool       // any string key, values of node addl (an any-value object)
-	closed   bool       // additionalProperties: false
-	keyNode  *node      // the key node when freeKeys
-	addl     *node      // the value node when freeKeys
+	keyTries []*litTrie      // keyTries[i]: the keys that may come next when properties before i are done
+	reqFrom  []bool          // reqFrom[i]: some property at index >= i is required
+	freeKeys bool            // any string key, values of node addl (an any-value object)
+	closed   bool            // additionalProperties: false
+	declared map[string]bool // every name in properties, produced or not
+	keyNode  *node           // the key node when freeKeys
+	addl     *node           // the value node when freeKeys
 
 	// kArray
 	items              *node

@@ -154,3 +154,37 @@ func TestRandomSchemas(t *testing.T) {
 		t.Errorf("only %d of %d random schemas compiled", compiled, n)
 	}
 }
+
+// FuzzRandomSchema drives the random-schema generator from the fuzzer's
+// seeds: values drawn from every schema that compiles validate.
+//
+//	go test -run '^$' -fuzz FuzzRandomSchema -fuzztime 45s ./llm/sample/grammar/
+func FuzzRandomSchema(f *testing.F) {
+	f.Add(uint64(1), uint64(2))
+	f.Fuzz(func(t *testing.T, a, b uint64) {
+		r := rand.New(rand.NewPCG(a, b))
+		s := randomSchema(r, 0)
+		g, err := Compile(json.RawMessage(s))
+		if err != nil {
+			if !errors.Is(err, ErrUnsupported) && !errors.Is(err, ErrUnsatisfiable) {
+				t.Fatalf("%s: %v", s, err)
+			}
+			return
+		}
+		o := oracle(t, s)
+		for k := 0; k < 5; k++ {
+			out, ok := randomValue(t, g, r, 150)
+			if !ok {
+				st, _ := g.Start().AdvanceBytes(out)
+				tail, ok := st.Finish()
+				if !ok {
+					t.Fatalf("%s: cannot finish %q", s, out)
+				}
+				out = append(out, tail...)
+			}
+			if err := validates(o, out); err != nil {
+				t.Fatalf("schema %s\nvalue %s\n%v", s, out, err)
+			}
+		}
+	})
+}
