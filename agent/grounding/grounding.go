@@ -107,7 +107,7 @@ func (c *Checker) signals() signals {
 }
 
 // Signals names the checker's signals for Disable.
-var Signals = []string{"numbers", "entities", "negation", "colocation", "comparison", "question", "strict"}
+var Signals = []string{"numbers", "entities", "negation", "colocation", "comparison", "question", "strict", "bridge"}
 
 // Disable turns named signals off (see Signals); for ablation studies.
 func (c *Checker) Disable(names ...string) error {
@@ -127,6 +127,8 @@ func (c *Checker) Disable(names ...string) error {
 			c.sig.noQuestion = true
 		case "strict":
 			c.sig.noStrict = true
+		case "bridge":
+			c.sig.noBridge = true
 		default:
 			return fmt.Errorf("unknown signal %q (have %s)", n, strings.Join(Signals, ", "))
 		}

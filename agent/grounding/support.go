@@ -180,6 +180,34 @@ func termWeight(cws []claimWord, t string) float64 {
 	return w
 }
 
+// bridged reports whether the window names something (a capitalised
+// term) that another sentence names together with one of the question's
+// terms: one hop, as in "X is married to Y. Y (born ...) ...". A next
+// sentence that refers back with a pronoun belongs to the window.
+func (ev *evidence) bridged(w window, qterms map[string]bool) bool {
+	if w.last+1 < len(ev.sents) && startsWithAnaphor(ev.sents[w.last+1]) {
+		w.last++ // "... Seeger is an American folksinger. She was married to ..."
+	}
+	for i := w.first; i <= w.last; i++ {
+		for t := range ev.sents[i].terms {
+			if !ev.isName(t) {
+				continue
+			}
+			for _, k := range ev.postings[t] {
+				if k >= w.first && k <= w.last {
+					continue
+				}
+				for q := range qterms {
+					if ev.sents[k].terms[q] {
+						return true
+					}
+				}
+			}
+		}
+	}
+	return false
+}
+
 // together reports whether one sentence contains all terms, or two
 // adjacent ones where the second starts with a pronoun or "The".
 func (ev *evidence) together(terms []string) bool {
@@ -234,7 +262,7 @@ type judgement struct {
 
 // signals switches the checker's signals on and off (for ablation).
 type signals struct {
-	noNumbers, noEntities, noNegation, noColocation, noComparison, noQuestion, noStrict bool
+	noNumbers, noEntities, noNegation, noColocation, noComparison, noQuestion, noStrict, noBridge bool
 }
 
 // judge scores how well ev supports claim. question, when not empty, is the
@@ -394,6 +422,9 @@ func judge(question, claim string, ev *evidence, sig signals) judgement {
 				near = true
 				break
 			}
+		}
+		if !near && !sig.noBridge {
+			near = ev.bridged(best, qterms)
 		}
 		if !near {
 			return judgement{score: math.Min(j.score, 0.4), reason: "the answer's words appear only in passages unrelated to the question"}
