@@ -1,11 +1,34 @@
 // Package grounding checks that an answer's claims are supported by the
 // sources it cites. Each sentence of an answer is a claim; it is checked
-// against the sources it cites and, failing that, against all sources, and
-// judged supported, miscited (another source supports it), unsupported or
-// uncited. The check needs no neural model: it compares content terms
-// (the retrieval analyzer's stems), numbers and named entities, and looks
-// for negation flips; an embedder, when configured, adds the cosine of the
-// claim and its best evidence sentence as one more signal.
+// against the sources it cites and, failing that, against each other
+// source, and judged supported, miscited (another source supports it),
+// unsupported or uncited. Apply then removes or marks what is not
+// supported and re-cites what another source supports.
+//
+// The check needs no neural model. A claim's score is the share of its
+// content terms (the retrieval analyzer's stems; names and numbers count
+// double) found in the evidence, and hard signals cap it:
+//
+//   - numbers: a number in the claim (numerals, number words, ordinals;
+//     "722,664", "nine", "3rd") that the evidence lacks;
+//   - entities: a name (a capitalised word inside the claim, or one the
+//     sources or the question always write capitalised) the evidence lacks;
+//   - co-location: the claim's names must be stated together in one
+//     sentence (or two, when the second starts with a pronoun), not
+//     collected from unrelated passages;
+//   - negation: the claim is negated ("not", "never", "no", "n't", ...)
+//     and its best passage is not, or the reverse.
+//
+// With a question (SupportedAnswer, used for short answers such as
+// HaluEval's), words that repeat the question are context, every new word
+// must come from the evidence (strict), the answer must sit near the
+// question's words or one named-entity hop from them (bridge), a bare
+// yes/no only answers a yes/no question, and "which came first, A or B?"
+// is checked against the years the evidence gives (comparison).
+//
+// An embedder, when configured, adds the cosine of the claim and its best
+// evidence sentence: it can raise a paraphrase's score, never lower a
+// score, and never rescue a claim that fails a hard signal.
 package grounding
 
 import (
