@@ -237,10 +237,10 @@ func (c *Checker) Check(ctx context.Context, answer string, sources []Source) ([
 	claimVecs := map[string][]float32{}
 	var claims []Claim
 	grounded := true
-	for _, sp := range sentenceSpans(answer) {
+	for _, sp := range sentenceSpans(answer, true) {
 		text := answer[sp.start:sp.end]
-		if len(claimWords(text, nil)) == 0 {
-			continue // a bare marker, a heading-like fragment, punctuation
+		if len(claimWords(text, nil)) == 0 || framing(text) {
+			continue // a bare marker, punctuation, a heading, "Here is what I found:"
 		}
 		cl := Claim{Text: strings.TrimSpace(text), Start: sp.start, End: sp.end, Cites: []int{}}
 		if len(claims) >= MaxClaims {
@@ -323,6 +323,14 @@ func (c *Checker) Check(ctx context.Context, answer string, sources []Source) ([
 		claims = append(claims, cl)
 	}
 	return claims, grounded && len(claims) > 0
+}
+
+// framing reports whether a sentence only introduces or titles what
+// follows: a Markdown heading, or a sentence ending with a colon and
+// citing nothing.
+func framing(s string) bool {
+	t := strings.TrimSpace(s)
+	return strings.HasPrefix(t, "#") || strings.HasSuffix(t, ":") && !strings.Contains(t, "[")
 }
 
 func marks(ns []int) string {

@@ -111,6 +111,17 @@ func TestGroundingCheckAndApply(t *testing.T) {
 		t.Fatalf("extractive: %+v", claims)
 	}
 
+	// Lists, headings and lead-ins.
+	list := "## Pump care\nHere is what the sources say:\n- The maintenance interval is 450 hours [1]\n- The pump must not run dry [1]\n- Acme sells bicycles [2]"
+	claims, _ = c.Check(ctx, list, pumpSources)
+	if len(claims) != 3 || claims[0].Verdict != Supported || claims[1].Verdict != Supported || claims[2].Verdict != Unsupported {
+		t.Fatalf("list: %+v", claims)
+	}
+	c.Mode = ModeRemove
+	if out, ok := c.Apply(list, claims); out != "## Pump care\nHere is what the sources say:\n- The maintenance interval is 450 hours [1]\n- The pump must not run dry [1]" || !ok {
+		t.Fatalf("list removal: %q %v", out, ok)
+	}
+
 	// All supported.
 	good := "The pump must not run dry [1]. Acme Corporation was founded in 1952 by Clara Vogt [2]."
 	if claims, grounded := c.Check(ctx, good, pumpSources); !grounded {

@@ -182,12 +182,16 @@ type span struct{ start, end int }
 // concatenated passages often lack it), and at blank lines; not after
 // common abbreviations or single initials. Offsets cover the whole text
 // so the pieces can be put back together.
-func sentenceSpans(text string) []span {
+//
+// With lines, every line break ends a sentence too (answers put list
+// items on their own lines; sources are often hard-wrapped, so they are
+// split without).
+func sentenceSpans(text string, lines bool) []span {
 	var out []span
 	start := 0
 	for i := 0; i < len(text); {
 		r, size := utf8.DecodeRuneInString(text[i:])
-		if r == '\n' && i+1 < len(text) && text[i+1] == '\n' {
+		if r == '\n' && (lines || i+1 < len(text) && text[i+1] == '\n') {
 			out = append(out, span{start, i + 1})
 			start = i + 1
 			i++
@@ -288,7 +292,7 @@ func isAbbrev(before string) bool {
 // sentences returns the trimmed, non-empty sentences of text.
 func sentences(text string) []string {
 	var out []string
-	for _, sp := range sentenceSpans(text) {
+	for _, sp := range sentenceSpans(text, false) {
 		if s := strings.TrimSpace(text[sp.start:sp.end]); s != "" {
 			out = append(out, s)
 		}
