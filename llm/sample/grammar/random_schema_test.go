@@ -25,7 +25,10 @@ func randomSchema(r *rand.Rand, depth int) string {
 		}
 		return "0"
 	}
-	pick := r.IntN(12)
+	pick := r.IntN(13)
+	if pick == 12 { // a reference to a definition
+		return `{"$ref":"#/$defs/d` + fmt.Sprint(r.IntN(2)) + `"}`
+	}
 	if depth > 2 && pick >= 7 {
 		pick = r.IntN(7)
 	}
@@ -63,6 +66,10 @@ func randomSchema(r *rand.Rand, depth int) string {
 		kw = append(kw, `"type":"object"`)
 		names := []string{"a", "b", "with space", "quo\"te", "é", "ab"}
 		var props, req []string
+		if r.IntN(2) == 0 { // a discriminator
+			props = append(props, `"kind":{"const":"`+[]string{"x", "y", "z"}[r.IntN(3)]+`"}`)
+			req = append(req, `"kind"`)
+		}
 		for i := 0; i < r.IntN(5); i++ {
 			n := names[r.IntN(len(names))]
 			dup := false
@@ -108,6 +115,17 @@ func randomSchema(r *rand.Rand, depth int) string {
 	return "{" + strings.Join(kw, ",") + "}"
 }
 
+// randomDoc is a random schema with definitions it may refer to.
+func randomDoc(r *rand.Rand) string {
+	d0 := randomSchema(r, 2)
+	d1 := randomSchema(r, 2)
+	for strings.Contains(d0+d1, "$ref") { // definitions do not refer to definitions
+		d0, d1 = randomSchema(r, 2), randomSchema(r, 2)
+	}
+	body := randomSchema(r, 0)
+	return `{"$defs":{"d0":` + d0 + `,"d1":` + d1 + `},"allOf":[` + body + `]}`
+}
+
 // TestRandomSchemas: random schemas of the supported subset, random values
 // from their grammars, all checked by the reference validator.
 func TestRandomSchemas(t *testing.T) {
@@ -124,7 +142,7 @@ func TestRandomSchemas(t *testing.T) {
 	}
 	compiled := 0
 	for i := 0; i < n; i++ {
-		s := randomSchema(r, 0)
+		s := randomDoc(r)
 		g, err := Compile(json.RawMessage(s))
 		if err != nil {
 			if !errors.Is(err, ErrUnsupported) && !errors.Is(err, ErrUnsatisfiable) {
@@ -163,7 +181,7 @@ func FuzzRandomSchema(f *testing.F) {
 	f.Add(uint64(1), uint64(2))
 	f.Fuzz(func(t *testing.T, a, b uint64) {
 		r := rand.New(rand.NewPCG(a, b))
-		s := randomSchema(r, 0)
+		s := randomDoc(r)
 		g, err := Compile(json.RawMessage(s))
 		if err != nil {
 			if !errors.Is(err, ErrUnsupported) && !errors.Is(err, ErrUnsatisfiable) {
