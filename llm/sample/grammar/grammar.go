@@ -1,18 +1,3 @@
-// Package grammar constrains decoding to JSON values that validate against a
-// JSON Schema: a schema (or a set of tool schemas, see ToolCall) is compiled
-// to a byte-level pushdown matcher, and a Masker turns the matcher's state
-// into a token mask over a vocabulary of raw token bytes.
-//
-// The matcher is deterministic where JSON allows it and runs alternatives
-// (anyOf, type lists, tool names) side by side until the bytes tell them
-// apart. Every state it accepts can still be completed to a valid value
-// (no dead ends), so a sampler that only ever picks allowed tokens always
-// ends with a schema-valid value, whatever the model.
-//
-// Output shape: compact JSON, optionally with a single space after ':' and
-// ','; no other whitespace. Objects carry only their declared properties,
-// in declared order. Numbers have no exponent and a bounded number of
-// digits. See Compile for the supported keywords.
 package grammar
 
 // kind is a node's matcher.
