@@ -16,6 +16,9 @@
 //   - co-location: the claim's names must be stated together in one
 //     sentence (or two, when the second starts with a pronoun), not
 //     collected from unrelated passages;
+//   - substitution: a claim word the evidence lacks stands where the best
+//     passage has another word between the same neighbours ("payroll"
+//     where the source says "billing");
 //   - negation: the claim is negated ("not", "never", "no", "n't", ...)
 //     and its best passage is not, or the reverse.
 //
@@ -130,7 +133,7 @@ func (c *Checker) signals() signals {
 }
 
 // Signals names the checker's signals for Disable.
-var Signals = []string{"numbers", "entities", "negation", "colocation", "comparison", "question", "strict", "bridge"}
+var Signals = []string{"numbers", "entities", "negation", "colocation", "comparison", "question", "strict", "bridge", "substitution"}
 
 // Disable turns named signals off (see Signals); for ablation studies.
 func (c *Checker) Disable(names ...string) error {
@@ -152,6 +155,8 @@ func (c *Checker) Disable(names ...string) error {
 			c.sig.noStrict = true
 		case "bridge":
 			c.sig.noBridge = true
+		case "substitution":
+			c.sig.noSubstitution = true
 		default:
 			return fmt.Errorf("unknown signal %q (have %s)", n, strings.Join(Signals, ", "))
 		}

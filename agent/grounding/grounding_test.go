@@ -39,6 +39,8 @@ func TestGroundingVerdicts(t *testing.T) {
 		{"uncited unsupported", "Acme Corporation sells bicycles in Paris.", Uncited, nil},
 		{"miscited", "Acme Corporation was founded in Bremen in 1952 [1].", Miscited, []int{2}},
 		{"scattered entities", "Clara Vogt designed the Zephyr pump [1][2].", Unsupported, nil},
+		{"substituted word", "Acme Corporation makes pumps and bicycles [2].", Unsupported, nil},
+		{"substituted word at the end", "The pump must not run wet [1].", Unsupported, nil},
 		{"invalid marker", "The pump must not run dry [7].", Uncited, []int{1}},
 	}
 	for _, tc := range cases {

@@ -180,6 +180,51 @@ func termWeight(cws []claimWord, t string) float64 {
 	return w
 }
 
+// substitution finds a claim word missing from the evidence whose
+// neighbouring content words (both, or the one before it at the end of
+// the claim) are adjacent to a different word in the window, and returns
+// the claim's word and the window's.
+func (ev *evidence) substitution(w window, cws []claimWord) (said, src string) {
+	var seq []word
+	for i := w.first; i <= w.last; i++ {
+		for _, x := range ev.sents[i].words {
+			if x.term != "" {
+				seq = append(seq, x)
+			}
+		}
+	}
+	var cl []claimWord
+	inClaim := map[string]bool{}
+	for _, cw := range cws {
+		if cw.term != "" && !cw.neg {
+			cl = append(cl, cw)
+			inClaim[cw.term] = true
+		}
+	}
+	for p, cw := range cl {
+		if ev.terms[cw.term] || p == 0 {
+			continue
+		}
+		left := cl[p-1].term
+		right := ""
+		if p+1 < len(cl) {
+			right = cl[p+1].term
+			if !ev.terms[right] {
+				continue
+			}
+		}
+		for a := 0; a+1 < len(seq); a++ {
+			if seq[a].term != left || inClaim[seq[a+1].term] {
+				continue
+			}
+			if right == "" || a+2 < len(seq) && seq[a+2].term == right {
+				return cw.raw, seq[a+1].raw
+			}
+		}
+	}
+	return "", ""
+}
+
 // bridged reports whether the window names something (a capitalised
 // term) that another sentence names together with one of the question's
 // terms: one hop, as in "X is married to Y. Y (born ...) ...". A next
@@ -262,7 +307,7 @@ type judgement struct {
 
 // signals switches the checker's signals on and off (for ablation).
 type signals struct {
-	noNumbers, noEntities, noNegation, noColocation, noComparison, noQuestion, noStrict, noBridge bool
+	noNumbers, noEntities, noNegation, noColocation, noComparison, noQuestion, noStrict, noBridge, noSubstitution bool
 }
 
 // judge scores how well ev supports claim. question, when not empty, is the
@@ -368,6 +413,17 @@ func judge(question, claim string, ev *evidence, sig signals) judgement {
 		j.reason = fmt.Sprintf("%.0f%% of the claim's new terms in the sources (missing: %s)", 100*cov, strings.Join(missOther, ", "))
 	} else {
 		j.reason = "all terms found in the sources"
+	}
+
+	// Substitution: a missing word sits exactly where the best passage
+	// has another word between the same neighbours ("used by the payroll
+	// services" against "used by the billing services").
+	if len(missOther) > 0 && !sig.noSubstitution {
+		if said, src := ev.substitution(best, cws); said != "" {
+			// Not hard: a synonym ("needs" for "requires") looks the
+			// same, and a configured embedder may vouch for it.
+			return judgement{score: math.Min(j.score, 0.7), reason: fmt.Sprintf("the claim says %q where the source says %q", said, src)}
+		}
 	}
 
 	// Co-location: the claim's entities must be stated together, in one
