@@ -415,17 +415,6 @@ func judge(question, claim string, ev *evidence, sig signals) judgement {
 		j.reason = "all terms found in the sources"
 	}
 
-	// Substitution: a missing word sits exactly where the best passage
-	// has another word between the same neighbours ("used by the payroll
-	// services" against "used by the billing services").
-	if len(missOther) > 0 && !sig.noSubstitution {
-		if said, src := ev.substitution(best, cws); said != "" {
-			// Not hard: a synonym ("needs" for "requires") looks the
-			// same, and a configured embedder may vouch for it.
-			return judgement{score: math.Min(j.score, 0.7), reason: fmt.Sprintf("the claim says %q where the source says %q", said, src)}
-		}
-	}
-
 	// Co-location: the claim's entities must be stated together, in one
 	// sentence (or in two when the second refers back with a pronoun:
 	// "X was born in 1941. He ..."), not found scattered over unrelated
@@ -486,6 +475,17 @@ func judge(question, claim string, ev *evidence, sig signals) judgement {
 			return judgement{score: math.Min(j.score, 0.4), reason: "the answer's words appear only in passages unrelated to the question"}
 		}
 	}
+	// Substitution: a missing word sits exactly where the best passage
+	// has another word between the same neighbours ("used by the payroll
+	// services" against "used by the billing services").
+	if len(missOther) > 0 && !sig.noSubstitution {
+		if said, src := ev.substitution(best, cws); said != "" {
+			// Not hard: a synonym ("needs" for "requires") looks the
+			// same, and a configured embedder may vouch for it.
+			return judgement{score: math.Min(j.score, 0.7), reason: fmt.Sprintf("the claim says %q where the source says %q", said, src)}
+		}
+	}
+
 	return j
 }
 
