@@ -114,6 +114,10 @@ type Checker struct {
 	Mode Mode
 	// Marker is appended by ModeMark (default " [unsupported]").
 	Marker string
+	// NoRecite stops Apply from fixing citations: miscited claims, and
+	// uncited ones a source supports, are then removed or marked like
+	// unsupported ones.
+	NoRecite bool
 
 	sig signals // ablation switches (tests and the eval)
 }
@@ -394,7 +398,7 @@ func (c *Checker) Apply(answer string, claims []Claim) (string, bool) {
 		case cl.Verdict == Supported:
 			b.WriteString(seg)
 			kept++
-		case (cl.Verdict == Miscited || cl.Verdict == Uncited) && len(cl.SupportedBy) > 0:
+		case (cl.Verdict == Miscited || cl.Verdict == Uncited) && len(cl.SupportedBy) > 0 && (c == nil || !c.NoRecite):
 			b.WriteString(recite(seg, cl.SupportedBy))
 			kept++
 		case mode == ModeMark:

@@ -91,6 +91,12 @@ func TestGroundingCheckAndApply(t *testing.T) {
 	if !strings.Contains(out, "by Hans Vogt [2] [unsupported].") || ok {
 		t.Fatalf("mark: %q (grounded %v)", out, ok)
 	}
+	c.NoRecite = true
+	out, ok = c.Apply(answer, claims)
+	if !strings.Contains(out, "in 1952 [1] [unsupported].") || ok {
+		t.Fatalf("mark without recite: %q (grounded %v)", out, ok)
+	}
+	c.NoRecite = false
 	c.Mode = ModeKeep
 	if out, ok = c.Apply(answer, claims); out != answer || ok {
 		t.Fatalf("keep: %q (grounded %v)", out, ok)
