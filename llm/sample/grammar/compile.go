@@ -37,6 +37,7 @@ const (
 	maxProperties    = 256 // declared properties per object
 	maxNodes         = 1 << 16
 	maxSchemaDepth   = 48
+	maxOneOf         = 64 // alternatives of a oneOf (checked pairwise)
 )
 
 // Compile compiles a JSON Schema (draft 2020-12 subset) to a grammar.
@@ -51,7 +52,8 @@ const (
 // days), minimum, maximum, exclusiveMinimum, exclusiveMaximum (exactly, digit
 // by digit, on the bounded-digit numbers produced), anyOf, oneOf (only when
 // its alternatives provably cannot both match), allOf with one subschema,
-// $ref to a JSON pointer in the same document (#/$defs/x; not recursive),
+// additionalProperties alone (no properties, no required: a map with any
+// keys whose values follow it), $ref to a JSON pointer in the same document (#/$defs/x; not recursive),
 // boolean schemas. Annotations (title, description, default, examples,
 // $schema, $id, $comment, deprecated, readOnly, writeOnly, $defs,
 // definitions) are ignored. Any other keyword, and pattern, makes Compile
@@ -284,6 +286,9 @@ func (c *compiler) ref(ref *jval, path string, depth int) (*node, error) {
 func (c *compiler) anyOf(alts *jval, kw, path string, depth int) (*node, error) {
 	if alts.kind != 'a' || len(alts.arr) == 0 {
 		return nil, invalid(path, "%s must be a non-empty array", kw)
+	}
+	if kw == "oneOf" && len(alts.arr) > maxOneOf {
+		return nil, unsupported(path, "oneOf with more than %d alternatives", maxOneOf)
 	}
 	var out []*node
 	lossy := false
@@ -856,6 +861,26 @@ func (c *compiler) objectNode(kw map[string]*jval, path string, depth int) (*nod
 	}
 	declared := map[string]bool{}
 	n.declared = declared
+	if p := kw["properties"]; (p == nil || (p.kind == 'o' && len(p.obj) == 0)) && len(reqOrder) == 0 && addl != nil && !n.closed {
+		// a map: any keys, values of the additionalProperties schema
+		n.freeKeys = true
+		n.keyNode = anyStringNode
+		if addl.kind == 'b' {
+			n.addl = anyValue(0)
+			return c.newNode(n)
+		}
+		vn, err := c.compile(addl, child(path, "additionalProperties"), depth+1)
+		switch {
+		case isUnsat(err):
+			n.freeKeys = false // no entry can be written: {}
+			n.reqFrom = []bool{false}
+			return c.newNode(n)
+		case err != nil:
+			return nil, err
+		}
+		n.addl = vn
+		return c.newNode(n)
+	}
 	if p := kw["properties"]; p != nil {
 		if p.kind != 'o' {
 			return nil, invalid(path, "properties must be an object")

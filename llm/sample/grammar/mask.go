@@ -98,7 +98,12 @@ func inString(p []byte) (int32, bool) {
 	return f.j, true
 }
 
-var anyStringNode = &node{kind: kString, maxLen: -1}
+// anyStringNode is an unconstrained string.
+var anyStringNode = func() *node {
+	n := &node{kind: kString, maxLen: -1, accepts: tString}
+	n.first.add('"')
+	return n
+}()
 
 func buildPTrie(pieces [][]byte, ids []int32) ptrie {
 	ids = append([]int32(nil), ids...)

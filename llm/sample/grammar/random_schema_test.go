@@ -64,6 +64,10 @@ func randomSchema(r *rand.Rand, depth int) string {
 		kw = append(kw, `"const":`+[]string{`"x"`, `3`, `{"a":null}`, `false`}[r.IntN(4)])
 	case 7, 8:
 		kw = append(kw, `"type":"object"`)
+		if r.IntN(4) == 0 { // a map
+			kw = append(kw, `"additionalProperties":`+randomSchema(r, depth+1))
+			break
+		}
 		names := []string{"a", "b", "with space", "quo\"te", "é", "ab"}
 		var props, req []string
 		if r.IntN(2) == 0 { // a discriminator
