@@ -42,22 +42,37 @@ const (
 
 // Compile compiles a JSON Schema (draft 2020-12 subset) to a grammar.
 //
-// Supported and enforced while decoding: type (a name or a list), enum and
-// const (any JSON values), properties with required (declared order,
-// optional properties may be skipped), additionalProperties (false, true or
-// a schema: only declared properties are ever produced, which satisfies all
-// three; a schema is used for required properties that are not declared),
-// items, minItems, maxItems, uniqueItems:false, minLength and maxLength (in
-// code points), format date, date-time and time (RFC 3339, real calendar
-// days), minimum, maximum, exclusiveMinimum, exclusiveMaximum (exactly, digit
-// by digit, on the bounded-digit numbers produced), anyOf, oneOf (only when
-// its alternatives provably cannot both match), allOf with one subschema,
-// additionalProperties alone (no properties, no required: a map with any
-// keys whose values follow it), $ref to a JSON pointer in the same document (#/$defs/x; not recursive),
-// boolean schemas. Annotations (title, description, default, examples,
-// $schema, $id, $comment, deprecated, readOnly, writeOnly, $defs,
-// definitions) are ignored. Any other keyword, and pattern, makes Compile
-// fail with an error wrapping ErrUnsupported that names it.
+// Supported, and enforced while decoding (nothing is checked only at the
+// end):
+//   - type, a name or a list; without type, the type its keywords imply
+//     (properties: object, ...) or any JSON value;
+//   - enum and const of any JSON values (filtered by the other keywords);
+//   - properties and required: declared order, required ones mandatory,
+//     optional ones may be skipped; required names that are not declared get
+//     the additionalProperties schema (or any value);
+//   - additionalProperties false, true or a schema: only declared properties
+//     are produced, which satisfies all three; with no properties and no
+//     required, a schema or true makes a map (any keys, values following
+//     it);
+//   - items, minItems, maxItems, uniqueItems: false;
+//   - minLength, maxLength (code points), format date, date-time and time
+//     (RFC 3339, real calendar days, upper-case T and Z, seconds 00-59);
+//   - minimum, maximum, exclusiveMinimum, exclusiveMaximum: exactly, digit by
+//     digit (a digit is allowed only if some number within the bounds
+//     starts that way);
+//   - anyOf; oneOf when its alternatives provably cannot both match (by
+//     type, const/enum discriminators or required properties), else an
+//     ErrUnsupported error; allOf with one subschema;
+//   - $ref to a JSON pointer in the same document (#/$defs/x), not
+//     recursive; boolean schemas.
+//
+// Annotations (title, description, default, examples, $schema, $comment,
+// deprecated, readOnly, writeOnly, $defs, definitions; $id at the root) are
+// ignored. Any other keyword (pattern, patternProperties, minProperties,
+// multipleOf, not, if/then/else, prefixItems, uniqueItems: true, ...) or
+// format makes Compile fail with an error wrapping ErrUnsupported that
+// names it and its place; a schema no value of the output shape satisfies
+// fails with ErrUnsatisfiable.
 func Compile(schema json.RawMessage) (*Grammar, error) {
 	return CompileWith(schema, Options{})
 }
