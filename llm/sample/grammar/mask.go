@@ -178,6 +178,9 @@ func (m *Masker) Mask(st State, allowed []bool) int {
 	count := 0
 	if st.extra == nil {
 		count = m.maskThread(st, allowed, true)
+	} else if !m.anyInString(st) {
+		// one walk advancing all alternatives together
+		count = walk(&m.full, 0, int32(len(m.full.nodes)), st, allowed)
 	} else {
 		var buf [8]State
 		for i, s := range st.threads(buf[:0]) {
@@ -200,11 +203,29 @@ func (m *Masker) Mask(st State, allowed []bool) int {
 	return count
 }
 
+// inPlainString reports whether single-thread state st is inside a plain
+// string at a character boundary (where Mask takes its fast path).
+func inPlainString(st State) bool {
+	f := st.t.top
+	return f.n.kind == kString && f.n.format == fmtNone && f.st == sBody
+}
+
+func (m *Masker) anyInString(st State) bool {
+	if inPlainString(State{t: st.t}) {
+		return true
+	}
+	for _, t := range st.extra {
+		if inPlainString(State{t: t}) {
+			return true
+		}
+	}
+	return false
+}
+
 // maskThread marks the tokens single-thread state st allows; fresh says
 // allowed has no marks yet.
 func (m *Masker) maskThread(st State, allowed []bool, fresh bool) int {
-	f := st.t.top
-	if f.n.kind == kString && f.n.format == fmtNone && f.st == sBody {
+	if f := st.t.top; inPlainString(st) {
 		// inside a plain string at a character boundary: every plain token
 		// that fits the length limit, and the others by the trie
 		k := len(m.plain)

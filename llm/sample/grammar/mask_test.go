@@ -101,7 +101,12 @@ func bruteMask(v *vocab, st State) []bool {
 }
 
 func TestMaskMatchesDefinition(t *testing.T) {
-	v := loadVocab(t, "ggml-vocab-gpt-2.gguf")
+	for _, name := range []string{"ggml-vocab-gpt-2.gguf", "ggml-vocab-llama-spm.gguf"} {
+		t.Run(name, func(t *testing.T) { testMaskMatchesDefinition(t, loadVocab(t, name)) })
+	}
+}
+
+func testMaskMatchesDefinition(t *testing.T, v *vocab) {
 	g, err := ToolCall(searchTools)
 	if err != nil {
 		t.Fatal(err)
