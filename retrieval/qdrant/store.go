@@ -831,6 +831,13 @@ func (s *Store) Search(ctx context.Context, q retrieval.Query) ([]retrieval.Hit,
 		resp, err = s.points.Query(ctx, req)
 		return err
 	})
+	if errors.Is(err, retrieval.ErrNotFound) {
+		// Deleted behind docent's back: forget it, nothing to find.
+		s.mu.Lock()
+		delete(s.known, coll)
+		s.mu.Unlock()
+		return []retrieval.Hit{}, nil
+	}
 	if err != nil {
 		return nil, err
 	}

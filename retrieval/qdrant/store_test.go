@@ -558,3 +558,23 @@ func TestTermStats(t *testing.T) {
 		t.Fatalf("missing collection: %v %d %v", df, n, err)
 	}
 }
+
+// TestCollectionDroppedOutside: a collection deleted behind docent's back
+// searches as empty, and the next write recreates it.
+func TestCollectionDroppedOutside(t *testing.T) {
+	s, f := newFakeStore(t, testOptions())
+	ctx := context.Background()
+	d, cs := storetest.Doc("a", "c1", "A", nil, "quokka island")
+	put(t, s, d, cs)
+	f.mu.Lock()
+	delete(f.colls, "t_c1")
+	f.mu.Unlock()
+	if hits, err := s.Search(ctx, retrieval.Query{Collection: "c1", Text: "quokka"}); err != nil || len(hits) != 0 {
+		t.Fatalf("search of a dropped collection: %v %v", hits, err)
+	}
+	d2, cs2 := storetest.Doc("a", "c1", "A", nil, "quokka island again")
+	put(t, s, d2, cs2)
+	if hits, err := s.Search(ctx, retrieval.Query{Collection: "c1", Text: "quokka"}); err != nil || len(hits) != 1 {
+		t.Fatalf("after rewrite: %v %v", hits, err)
+	}
+}
