@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"syscall"
 	"time"
 
@@ -27,7 +28,7 @@ func peakRSS() int64 {
 
 func init() {
 	var (
-		path                      string
+		path, cpuProfile          string
 		nPrompt, nGen, threads, r int
 	)
 	cmd := &cobra.Command{
@@ -77,6 +78,16 @@ measurement and reports the mean (after one warm-up run).`,
 			if _, _, err := run(); err != nil {
 				return err
 			}
+			if cpuProfile != "" {
+				pf, err := os.Create(cpuProfile)
+				if err != nil {
+					return err
+				}
+				if err := pprof.StartCPUProfile(pf); err != nil {
+					return err
+				}
+				defer func() { pprof.StopCPUProfile(); pf.Close() }()
+			}
 			var ppSum, tgSum time.Duration
 			for i := 0; i < r; i++ {
 				pp, tg, err := run()
@@ -113,5 +124,6 @@ measurement and reports the mean (after one warm-up run).`,
 	fl.IntVarP(&nGen, "n", "n", 64, "tokens to decode")
 	fl.IntVar(&threads, "threads", 0, "threads (0: all CPUs)")
 	fl.IntVar(&r, "reps", 1, "measured repetitions (after a warm-up)")
+	fl.StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the measured runs to this file")
 	modelCmd.AddCommand(cmd)
 }

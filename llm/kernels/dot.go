@@ -13,9 +13,11 @@ import (
 
 func f16(b []byte) float32 { return gguf.FP16ToFP32(binary.LittleEndian.Uint16(b)) }
 
-// fma32 is a float32 fused multiply-add (computed through float64, whose
-// product of two float32 values is exact).
-func fma32(a, b, c float32) float32 { return float32(math.FMA(float64(a), float64(b), float64(c))) }
+// fma32 is a float32 fused multiply-add. The product of two float32 values
+// is exact in float64, so one float64 addition rounds it like an FMA would
+// (up to a double-rounding tie, vanishingly rare) without needing the FMA
+// instruction.
+func fma32(a, b, c float32) float32 { return float32(float64(a)*float64(b) + float64(c)) }
 
 // reduce16 sums 16 lanes the way _mm512_reduce_add_ps does (halves folded
 // 8, 4, 2, 1).
@@ -127,12 +129,12 @@ func dotQ8_0(row []byte, q []int8, d []float32) float32 {
 		blk := row[b*34 : b*34+34]
 		qs := blk[2:34]
 		xq := q[b*32 : b*32+32]
-		sc := f16(blk) * d[b]
+		sc := float64(f16(blk) * d[b])
 		for l := 0; l < 8; l++ {
-			w := qs[4*l : 4*l+4]
-			x := xq[4*l : 4*l+4]
+			w := qs[4*l : 4*l+4 : 4*l+4]
+			x := xq[4*l : 4*l+4 : 4*l+4]
 			p := int32(int8(w[0]))*int32(x[0]) + int32(int8(w[1]))*int32(x[1]) + int32(int8(w[2]))*int32(x[2]) + int32(int8(w[3]))*int32(x[3])
-			acc[l] = fma32(sc, float32(p), acc[l])
+			acc[l] = float32(sc*float64(p) + float64(acc[l]))
 		}
 	}
 	return reduce8(&acc)
