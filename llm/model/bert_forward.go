@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"github.com/docent-dev/docent/llm/gguf"
+	"github.com/docent-dev/docent/llm/kernels"
 )
 
 // bertScratch holds the activations of one forward pass; it is reused
@@ -13,6 +14,7 @@ import (
 type bertScratch struct {
 	x, q, k, v, qkv, att, tmp, h, g []float32
 	starts                          []int
+	acts                            kernels.Acts // activations prepared for a weight type
 }
 
 func bertGrow(s []float32, n int) []float32 {
@@ -76,7 +78,7 @@ func (e *Encoder) forward(ctx context.Context, sc *bertScratch, seqs [][]int32, 
 		q, k, v := sc.q, sc.k, sc.v
 		if b.qkv != nil {
 			sc.qkv = bertGrow(sc.qkv, T*3*E)
-			b.qkv.MatMul(sc.qkv, x, T, e.pool)
+			b.qkv.MatMulActs(sc.qkv, x, T, e.pool, &sc.acts)
 			qkv := sc.qkv
 			e.pool.Run(T, func(lo, hi int) {
 				for t := lo; t < hi; t++ {
@@ -90,9 +92,16 @@ func (e *Encoder) forward(ctx context.Context, sc *bertScratch, seqs [][]int32, 
 				}
 			})
 		} else {
-			b.q.MatMul(q, x, T, e.pool)
-			b.k.MatMul(k, x, T, e.pool)
-			b.v.MatMul(v, x, T, e.pool)
+			// q, k and v read the same input: prepare it once per type.
+			for _, mm := range []struct {
+				m   *kernels.Matrix
+				dst []float32
+			}{{b.q, q}, {b.k, k}, {b.v, v}} {
+				if mm.m == b.q || mm.m.Type != b.q.Type {
+					sc.acts.Prepare(mm.m.Type, x, T, E)
+				}
+				mm.m.MatMulPrepared(mm.dst, &sc.acts, e.pool)
+			}
 			e.pool.Run(T, func(lo, hi int) {
 				for t := lo; t < hi; t++ {
 					if b.qB != nil {
@@ -166,7 +175,7 @@ func (e *Encoder) forward(ctx context.Context, sc *bertScratch, seqs [][]int32, 
 		})
 
 		// Output projection, residual, attention layer norm.
-		b.o.MatMul(tmp, att, T, e.pool)
+		b.o.MatMulActs(tmp, att, T, e.pool, &sc.acts)
 		e.pool.Run(T, func(lo, hi int) {
 			for t := lo; t < hi; t++ {
 				r := tmp[t*E : (t+1)*E]
@@ -181,12 +190,15 @@ func (e *Encoder) forward(ctx context.Context, sc *bertScratch, seqs [][]int32, 
 
 		// Feed-forward: GELU(up) (bert) or SiLU(gate) * up (nomic-bert).
 		hb := sc.h
-		b.up.MatMul(hb, x, T, e.pool)
+		b.up.MatMulActs(hb, x, T, e.pool, &sc.acts)
 		var g []float32
 		if b.gate != nil {
 			sc.g = bertGrow(sc.g, T*F)
 			g = sc.g
-			b.gate.MatMul(g, x, T, e.pool)
+			if b.gate.Type != b.up.Type {
+				sc.acts.Prepare(b.gate.Type, x, T, E)
+			}
+			b.gate.MatMulPrepared(g, &sc.acts, e.pool)
 		}
 		e.pool.Run(T, func(lo, hi int) {
 			for t := lo; t < hi; t++ {
@@ -203,7 +215,7 @@ func (e *Encoder) forward(ctx context.Context, sc *bertScratch, seqs [][]int32, 
 				}
 			}
 		})
-		b.down.MatMul(tmp, hb, T, e.pool)
+		b.down.MatMulActs(tmp, hb, T, e.pool, &sc.acts)
 		e.pool.Run(T, func(lo, hi int) {
 			for t := lo; t < hi; t++ {
 				r := tmp[t*E : (t+1)*E]
