@@ -297,3 +297,31 @@ func BenchmarkNewMasker(b *testing.B) {
 		b.ReportMetric(float64(c.Milliseconds())/float64(b.N), "cpu-ms/op")
 	}
 }
+
+func TestMaskerConcurrent(t *testing.T) {
+	v := loadVocab(t, "ggml-vocab-gpt-2.gguf")
+	g, err := ToolCall(searchTools)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := NewMasker(nil, v.pieces, v.eog)
+	st, _ := g.Start().AdvanceBytes([]byte(`{"name":"calculator","arguments":{"expression":"`))
+	want := make([]bool, len(v.pieces))
+	n := m.Mask(st, want)
+	var wg sync.WaitGroup
+	for w := 0; w < 4; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			allowed := make([]bool, len(v.pieces))
+			logits := make([]float32, len(v.pieces))
+			for i := 0; i < 5; i++ {
+				if m.Mask(st, allowed) != n || m.Apply(st, logits) != n {
+					t.Error("concurrent masks differ")
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}
