@@ -6,14 +6,17 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/docent-dev/docent/llm/gguf"
+	"github.com/docent-dev/docent/llm/kernels"
 	"github.com/docent-dev/docent/llm/synth"
 	"github.com/docent-dev/docent/llm/tokenizer"
 )
@@ -327,14 +330,6 @@ func bertCosine(a []float32, b []float64) float64 {
 	return ab / math.Sqrt(aa*bb)
 }
 
-func bertF64(v []float32) []float64 {
-	out := make([]float64, len(v))
-	for i, x := range v {
-		out[i] = float64(x)
-	}
-	return out
-}
-
 // ---- engine vs reference --------------------------------------------------
 
 func TestBertMatchesReference(t *testing.T) {
@@ -599,6 +594,56 @@ func TestBertBatching(t *testing.T) {
 	}
 	if got, err := enc.Embed(context.Background(), nil); err != nil || len(got) != 0 {
 		t.Errorf("Embed(nil) = %v, %v", got, err)
+	}
+}
+
+// TestBertConcurrent runs Embed from several goroutines on one encoder
+// with a shared pool (which the encoder must not close).
+func TestBertConcurrent(t *testing.T) {
+	data := bertSynth(t, bertTestPreset(), "q8_0", 4)
+	pool := kernels.NewPool(2)
+	defer pool.Close()
+	enc, err := LoadEncoder(bertParse(t, data), EncoderOptions{Pool: pool})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := enc.Embed(context.Background(), bertTestTexts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, 4)
+	for g := 0; g < 4; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			got, err := enc.Embed(context.Background(), bertTestTexts)
+			if err != nil {
+				errs <- err
+				return
+			}
+			for i := range got {
+				if d := bertMaxDiff(got[i], want[i]); d != 0 {
+					errs <- fmt.Errorf("text %d differs by %g", i, d)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	enc.Close()
+	// The shared pool stays usable for other models after the encoder closes.
+	enc2, err := LoadEncoder(bertParse(t, data), EncoderOptions{Pool: pool})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer enc2.Close()
+	if got, err := enc2.Embed(context.Background(), bertTestTexts[:1]); err != nil || bertMaxDiff(got[0], want[0]) != 0 {
+		t.Errorf("after closing the first encoder: %v", err)
 	}
 }
 
