@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strconv"
 	"sync"
 	"testing"
 
@@ -161,7 +162,11 @@ func TestRandomModel(t *testing.T) {
 			t.Fatal(err)
 		}
 		o := oracle(t, toolCallOracle(t, searchTools, f.ArgsKey))
-		const runs, budget = 40, 150
+		runs, budget := uint64(40), 150
+		if s := os.Getenv("GRAMMAR_RANDOM_MODEL_RUNS"); s != "" { // e.g. 200
+			n, _ := strconv.Atoi(s)
+			runs = uint64(n)
+		}
 		finished, tokens := 0, 0
 		for seed := uint64(0); seed < runs; seed++ {
 			r := rand.New(rand.NewPCG(seed, 7))
