@@ -66,14 +66,18 @@ draw repeatable. Timings go to stderr.`,
 			if len(ids) == 0 {
 				return errors.New("the prompt is empty (and the vocabulary adds no BOS)")
 			}
-			if ctxSize <= 0 {
-				ctxSize = len(ids) + n
+			ctxLen := ctxSize
+			if ctxLen <= 0 {
+				ctxLen = len(ids) + n
+				if ctxLen > d.ContextLen {
+					return fmt.Errorf("%d prompt tokens + %d to generate exceed the model's context of %d (use --ctx to stop at the limit)", len(ids), n, d.ContextLen)
+				}
 			}
-			if ctxSize > d.ContextLen {
-				return fmt.Errorf("%d prompt tokens + %d to generate exceed the model's context of %d", len(ids), n, d.ContextLen)
+			if ctxLen > d.ContextLen {
+				return fmt.Errorf("--ctx %d exceeds the model's context of %d", ctxLen, d.ContextLen)
 			}
-			if len(ids) >= ctxSize {
-				return fmt.Errorf("the prompt has %d tokens, more than --ctx %d allows", len(ids), ctxSize)
+			if len(ids) >= ctxLen {
+				return fmt.Errorf("the prompt has %d tokens, more than --ctx %d allows", len(ids), ctxLen)
 			}
 			out := bufio.NewWriter(cmd.OutOrStdout())
 			defer out.Flush()
@@ -85,7 +89,7 @@ draw repeatable. Timings go to stderr.`,
 			for _, id := range ids {
 				smp.Accept(id)
 			}
-			s := d.NewSession(ctxSize)
+			s := d.NewSession(ctxLen)
 			t0 := time.Now()
 			logits, err := s.Prefill(ids)
 			if err != nil {
@@ -93,7 +97,7 @@ draw repeatable. Timings go to stderr.`,
 			}
 			t1 := time.Now()
 			gen := 0
-			for gen < n && s.Len() < ctxSize {
+			for gen < n && s.Len() < ctxLen {
 				next := int32(smp.Sample(logits))
 				if next < 0 || tok.IsEOG(next) {
 					break
