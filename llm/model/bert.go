@@ -265,11 +265,24 @@ func LoadEncoder(f *gguf.File, opts EncoderOptions) (*Encoder, error) {
 			maxPos = e.posEmbd.Rows
 		}
 	} else {
+		if n, ok := f.Uint64(arch + ".expert_count"); ok && n > 0 {
+			return nil, fmt.Errorf("model: %s: mixture-of-experts layers are not supported", arch)
+		}
+		if n, ok := f.Uint64(arch + ".moe_every_n_layers"); ok && n > 0 {
+			return nil, fmt.Errorf("model: %s: mixture-of-experts layers are not supported", arch)
+		}
 		base, ok := f.Float32(arch + ".rope.freq_base")
 		if !ok {
 			base = 10000
 		}
-		e.rope = newBertRope(e.headDim, base)
+		nRot := e.headDim
+		if n, ok := f.Uint64(arch + ".rope.dimension_count"); ok {
+			nRot = int(n)
+		}
+		if nRot <= 0 || nRot > e.headDim || nRot%2 != 0 {
+			return nil, fmt.Errorf("model: %s: rope dimension count %d does not fit head size %d", arch, nRot, e.headDim)
+		}
+		e.rope = newBertRope(e.headDim, nRot, base)
 		e.swiglu = true
 	}
 	if e.tokEmbd != nil && e.tokEmbd.Rows < e.info.Vocab {
@@ -288,25 +301,28 @@ func LoadEncoder(f *gguf.File, opts EncoderOptions) (*Encoder, error) {
 			b.q = l.matrix(p+"attn_q.weight", E, E, true)
 			b.k = l.matrix(p+"attn_k.weight", E, E, true)
 			b.v = l.matrix(p+"attn_v.weight", E, E, true)
-			b.qB = l.vector(p+"attn_q.bias", E, arch == "bert")
-			b.kB = l.vector(p+"attn_k.bias", E, arch == "bert")
-			b.vB = l.vector(p+"attn_v.bias", E, arch == "bert")
+			// Biases are optional, as in llama.cpp.
+			b.qB = l.vector(p+"attn_q.bias", E, false)
+			b.kB = l.vector(p+"attn_k.bias", E, false)
+			b.vB = l.vector(p+"attn_v.bias", E, false)
 		}
 		b.qNormW = l.vector(p+"attn_q_norm.weight", E, false)
 		b.qNormB = l.vector(p+"attn_q_norm.bias", E, false)
 		b.kNormW = l.vector(p+"attn_k_norm.weight", E, false)
 		b.kNormB = l.vector(p+"attn_k_norm.bias", E, false)
 		b.o = l.matrix(p+"attn_output.weight", E, E, true)
-		b.oB = l.vector(p+"attn_output.bias", E, arch == "bert")
+		b.oB = l.vector(p+"attn_output.bias", E, false)
 		b.attnNormW = l.vector(p+"attn_output_norm.weight", E, true)
 		b.attnNormB = l.vector(p+"attn_output_norm.bias", E, false)
 		b.up = l.matrix(p+"ffn_up.weight", E, F, true)
-		b.upB = l.vector(p+"ffn_up.bias", F, arch == "bert")
-		if e.swiglu {
-			b.gate = l.matrix(p+"ffn_gate.weight", E, F, true)
-		}
 		b.down = l.matrix(p+"ffn_down.weight", F, E, true)
-		b.downB = l.vector(p+"ffn_down.bias", E, arch == "bert")
+		if e.swiglu {
+			// llama.cpp's nomic-bert graph uses no feed-forward biases.
+			b.gate = l.matrix(p+"ffn_gate.weight", E, F, true)
+		} else {
+			b.upB = l.vector(p+"ffn_up.bias", F, false)
+			b.downB = l.vector(p+"ffn_down.bias", E, false)
+		}
 		b.outNormW = l.vector(p+"layer_output_norm.weight", E, true)
 		b.outNormB = l.vector(p+"layer_output_norm.bias", E, false)
 		if l.err != nil {

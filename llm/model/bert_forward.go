@@ -369,21 +369,22 @@ func bertGELUInPlace(x []float32) {
 // bertRope rotates query and key heads by position, NEOX ordering (the
 // two halves of each head form the pairs), as llama.cpp does for
 // nomic-bert.
+// Only the first nRot dimensions of each head rotate.
 type bertRope struct {
-	headDim int
-	freqs   []float64 // theta per pair at position 1
+	headDim, nRot int
+	freqs         []float64 // theta per pair at position 1
 }
 
-func newBertRope(headDim int, base float32) *bertRope {
-	r := &bertRope{headDim: headDim, freqs: make([]float64, headDim/2)}
+func newBertRope(headDim, nRot int, base float32) *bertRope {
+	r := &bertRope{headDim: headDim, nRot: nRot, freqs: make([]float64, nRot/2)}
 	for i := range r.freqs {
-		r.freqs[i] = math.Pow(float64(base), -2*float64(i)/float64(headDim))
+		r.freqs[i] = math.Pow(float64(base), -2*float64(i)/float64(nRot))
 	}
 	return r
 }
 
 func (r *bertRope) apply(x []float32, pos int) {
-	half := r.headDim / 2
+	half := r.nRot / 2
 	for h := 0; h+r.headDim <= len(x); h += r.headDim {
 		v := x[h : h+r.headDim]
 		for i := 0; i < half; i++ {

@@ -3,7 +3,9 @@ package model
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/binary"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -11,6 +13,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -493,41 +496,46 @@ func bertMaxDiff(a, b []float32) float64 {
 	return d
 }
 
+// bertNomicEdit turns a bert file into nomic-bert: keys renamed, rope
+// (base 1000) instead of position embeddings, fused qkv without biases,
+// no output or feed-forward biases, a random F32 ffn_gate per layer.
+func bertNomicEdit(kv []gguf.KeyValue, ts []gguf.WriteTensor) ([]gguf.KeyValue, []gguf.WriteTensor) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for i := range kv {
+		if rest, ok := strings.CutPrefix(kv[i].Key, "bert."); ok {
+			kv[i].Key = "nomic-bert." + rest
+		}
+	}
+	kv = bertSetKV(kv, "general.architecture", gguf.StringValue("nomic-bert"))
+	kv = bertSetKV(kv, "nomic-bert.rope.freq_base", gguf.Float32Value(1000))
+	kv, ts = bertFuseQKV(kv, ts)
+	var out []gguf.WriteTensor
+	for _, t := range ts {
+		switch {
+		case t.Name == "position_embd.weight", strings.HasSuffix(t.Name, "attn_qkv.bias"),
+			strings.HasSuffix(t.Name, "attn_output.bias"), strings.HasSuffix(t.Name, "ffn_up.bias"),
+			strings.HasSuffix(t.Name, "ffn_down.bias"):
+			continue
+		}
+		out = append(out, t)
+		if base, ok := strings.CutSuffix(t.Name, "ffn_up.weight"); ok {
+			n := int(t.Dims[0] * t.Dims[1])
+			g := make([]byte, 4*n)
+			for i := 0; i < n; i++ {
+				binary.LittleEndian.PutUint32(g[4*i:], math.Float32bits(float32(rng.NormFloat64()*0.2)))
+			}
+			out = append(out, gguf.WriteTensor{Name: base + "ffn_gate.weight", Dims: t.Dims, Type: gguf.F32, Data: g})
+		}
+	}
+	return kv, out
+}
+
 // TestBertNomic checks nomic-bert (fused qkv without biases, NEOX rope
 // instead of position embeddings, SwiGLU feed-forward) against the
 // reference on a file rewritten from a random bert.
 func TestBertNomic(t *testing.T) {
 	data := bertSynth(t, bertTestPreset(), "f16", 9)
-	rng := rand.New(rand.NewPCG(1, 2))
-	nomic := bertRewrite(t, data, func(kv []gguf.KeyValue, ts []gguf.WriteTensor) ([]gguf.KeyValue, []gguf.WriteTensor) {
-		for i := range kv {
-			if rest, ok := strings.CutPrefix(kv[i].Key, "bert."); ok {
-				kv[i].Key = "nomic-bert." + rest
-			}
-		}
-		kv = bertSetKV(kv, "general.architecture", gguf.StringValue("nomic-bert"))
-		kv = bertSetKV(kv, "nomic-bert.rope.freq_base", gguf.Float32Value(1000))
-		kv, ts = bertFuseQKV(kv, ts)
-		var out []gguf.WriteTensor
-		for _, t := range ts {
-			switch {
-			case t.Name == "position_embd.weight", strings.HasSuffix(t.Name, "attn_qkv.bias"),
-				strings.HasSuffix(t.Name, "attn_output.bias"), strings.HasSuffix(t.Name, "ffn_up.bias"),
-				strings.HasSuffix(t.Name, "ffn_down.bias"):
-				continue
-			}
-			out = append(out, t)
-			if base, ok := strings.CutSuffix(t.Name, "ffn_up.weight"); ok {
-				n := int(t.Dims[0] * t.Dims[1])
-				g := make([]byte, 4*n)
-				for i := 0; i < n; i++ {
-					binary.LittleEndian.PutUint32(g[4*i:], math.Float32bits(float32(rng.NormFloat64()*0.2)))
-				}
-				out = append(out, gguf.WriteTensor{Name: base + "ffn_gate.weight", Dims: t.Dims, Type: gguf.F32, Data: g})
-			}
-		}
-		return kv, out
-	})
+	nomic := bertRewrite(t, data, bertNomicEdit)
 	f := bertParse(t, nomic)
 	ref := newBertRef(t, f)
 	enc, err := LoadEncoder(f, EncoderOptions{Threads: 2})
@@ -837,5 +845,113 @@ func TestBertParityLlamaCpp(t *testing.T) {
 	}
 	if n == 0 {
 		t.Fatal("references.json has no embeddings")
+	}
+}
+
+// bertPeerCase is a model the tests generate (synth, fixed seed) whose
+// llama.cpp vectors are stored in testdata/bert_llamacpp.json.
+type bertPeerCase struct {
+	name  string
+	build func(t testing.TB) []byte
+}
+
+func bertPeerCases() []bertPeerCase {
+	wide := bertTestPreset()
+	wide.Embd, wide.FFN = 256, 256
+	cls := bertTestPreset()
+	cls.Pooling = 2
+	return []bertPeerCase{
+		{"bert-f16-mean", func(t testing.TB) []byte { return bertSynth(t, bertTestPreset(), "f16", 21) }},
+		{"bert-q8_0-cls", func(t testing.TB) []byte { return bertSynth(t, cls, "q8_0", 22) }},
+		{"bert-q4_k-mean", func(t testing.TB) []byte { return bertSynth(t, wide, "q4_k", 23) }},
+		{"nomic-bert-f16", func(t testing.TB) []byte {
+			return bertRewrite(t, bertSynth(t, bertTestPreset(), "f16", 24), bertNomicEdit)
+		}},
+	}
+}
+
+// bertPeerTexts are the texts of testdata/bert_llamacpp.json.
+var bertPeerTexts = []string{
+	"The warranty covers parts and labour for two years.",
+	"a",
+	"How do I reset the router to factory settings? Hold the button for ten seconds, then wait.",
+	"Quarterly revenue rose 12% while costs fell; the board approved a dividend of 3.5 cents per share.",
+	"Ünïcödé façade — naïve café, 東京 and emoji 🙂 too!",
+}
+
+// TestBertWritePeerModels writes the bertPeerCases models and a plan for
+// testdata/bert_llamacpp.mjs, which records llama.cpp's vectors for them.
+func TestBertWritePeerModels(t *testing.T) {
+	dir := os.Getenv("DOCENT_BERT_PEER_DIR")
+	if dir == "" {
+		t.Skip("set DOCENT_BERT_PEER_DIR to write the models for testdata/bert_llamacpp.mjs")
+	}
+	plan := struct {
+		Texts  []string `json:"texts"`
+		Models []string `json:"models"`
+	}{Texts: bertPeerTexts}
+	for _, c := range bertPeerCases() {
+		if err := os.WriteFile(filepath.Join(dir, c.name+".gguf"), c.build(t), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		plan.Models = append(plan.Models, c.name)
+	}
+	b, _ := json.Marshal(plan)
+	if err := os.WriteFile(filepath.Join(dir, "plan.json"), b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestBertParityLlamaCppSynth compares with llama.cpp's vectors for models
+// the tests generate (bert F16 mean, Q8_0 CLS, Q4_K_M mix; nomic-bert), so
+// it runs on a fresh machine. A model whose bytes changed (the synth
+// package changed) is skipped with a note to regenerate.
+func TestBertParityLlamaCppSynth(t *testing.T) {
+	raw, err := os.ReadFile(filepath.Join("testdata", "bert_llamacpp.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var refs struct {
+		Texts  []string `json:"texts"`
+		Models map[string]struct {
+			SHA256  string      `json:"sha256"`
+			Vectors [][]float64 `json:"vectors"`
+		} `json:"models"`
+	}
+	if err := json.Unmarshal(raw, &refs); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(refs.Texts, bertPeerTexts) {
+		t.Fatalf("testdata texts differ from bertPeerTexts")
+	}
+	for _, c := range bertPeerCases() {
+		t.Run(c.name, func(t *testing.T) {
+			ref, ok := refs.Models[c.name]
+			if !ok {
+				t.Fatalf("no llama.cpp vectors for %s", c.name)
+			}
+			data := c.build(t)
+			if sum := sha256.Sum256(data); hex.EncodeToString(sum[:]) != ref.SHA256 {
+				t.Skipf("generated model differs from the one llama.cpp embedded (synth changed?); regenerate with testdata/bert_llamacpp.mjs")
+			}
+			enc, err := LoadEncoder(bertParse(t, data), EncoderOptions{Threads: 2})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer enc.Close()
+			got, err := enc.Embed(context.Background(), refs.Texts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			worst := 1.0
+			for i := range got {
+				cos := bertCosine(got[i], ref.Vectors[i])
+				worst = math.Min(worst, cos)
+				if !(cos >= 0.9999) {
+					t.Errorf("text %d: cosine %.7f < 0.9999", i, cos)
+				}
+			}
+			t.Logf("%s: lowest cosine to llama.cpp %.7f", c.name, worst)
+		})
 	}
 }
