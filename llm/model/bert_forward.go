@@ -70,6 +70,7 @@ func (e *Encoder) forward(ctx context.Context, sc *bertScratch, seqs [][]int32, 
 	})
 
 	scale := float32(1 / math.Sqrt(float64(hd)))
+	compact := false // rows reduced to one per sequence
 	for li := range e.blocks {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -174,6 +175,22 @@ func (e *Encoder) forward(ctx context.Context, sc *bertScratch, seqs [][]int32, 
 			}
 		})
 
+		// CLS and last-token pooling read one row per sequence: after the
+		// last attention (which needs every token's keys and values), keep
+		// only those rows, as llama.cpp does with its output ids.
+		if li == len(e.blocks)-1 && e.info.Pooling != PoolingMean {
+			for si, s := range seqs {
+				r := sc.starts[si]
+				if e.info.Pooling == PoolingLast {
+					r += len(s) - 1
+				}
+				copy(att[si*E:(si+1)*E], att[r*E:(r+1)*E])
+				copy(x[si*E:(si+1)*E], x[r*E:(r+1)*E])
+			}
+			T = len(seqs)
+			compact = true
+		}
+
 		// Output projection, residual, attention layer norm.
 		b.o.MatMulActs(tmp, att, T, e.pool, &sc.acts)
 		e.pool.Run(T, func(lo, hi int) {
@@ -232,10 +249,12 @@ func (e *Encoder) forward(ctx context.Context, sc *bertScratch, seqs [][]int32, 
 	for si, s := range seqs {
 		st, L := sc.starts[si], len(s)
 		vec := make([]float32, E)
-		switch e.info.Pooling {
-		case PoolingCLS:
+		switch {
+		case compact:
+			copy(vec, x[si*E:(si+1)*E])
+		case e.info.Pooling == PoolingCLS:
 			copy(vec, x[st*E:(st+1)*E])
-		case PoolingLast:
+		case e.info.Pooling == PoolingLast:
 			copy(vec, x[(st+L-1)*E:(st+L)*E])
 		default: // mean
 			acc := make([]float64, E)
