@@ -7,6 +7,7 @@ package agent
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -35,6 +36,7 @@ type Config struct {
 	// the best evidence must contain, else the agent refuses (default 0.5).
 	MinCoverage  float64
 	MaxSentences int // sentences in an extractive answer (default 3)
+	MaxSteps     int // tool calls per question before the model must answer (default 4)
 }
 
 // Agent answers questions. With a Generator it answers from the model
@@ -45,6 +47,7 @@ type Agent struct {
 	Config    Config
 	Generator Generator     // optional
 	Embedder  QueryEmbedder // optional
+	Tools     ToolRegistry  // optional; used when Generator is a ToolStepper
 	cache     embedCache
 }
 
@@ -54,6 +57,9 @@ type Request struct {
 	Collection string             `json:"collection"`
 	TopK       int                `json:"top_k"`
 	Filters    []retrieval.Filter `json:"filters"`
+	// ToolChoice: "auto" (default when tools are configured), "none", or
+	// "required" (the first step must call a tool).
+	ToolChoice ToolMode `json:"tool_choice,omitempty"`
 }
 
 // Citation points into the sources; n matches the [n] markers in the answer.
@@ -89,11 +95,11 @@ type Answer struct {
 
 // ToolCall records a tool the agent called (empty in extractive mode).
 type ToolCall struct {
-	Name       string  `json:"name"`
-	Arguments  any     `json:"arguments"`
-	Result     any     `json:"result,omitempty"`
-	Error      string  `json:"error,omitempty"`
-	DurationMS float64 `json:"duration_ms"`
+	Name       string          `json:"name"`
+	Arguments  json.RawMessage `json:"arguments"`
+	Result     json.RawMessage `json:"result,omitempty"`
+	Error      string          `json:"error,omitempty"`
+	DurationMS float64         `json:"duration_ms"`
 }
 
 // Event is streamed while answering (SSE on the HTTP API).
@@ -118,6 +124,9 @@ func (a *Agent) cfg() Config {
 	}
 	if c.MaxSentences <= 0 {
 		c.MaxSentences = 3
+	}
+	if c.MaxSteps <= 0 {
+		c.MaxSteps = 4
 	}
 	return c
 }
@@ -157,10 +166,27 @@ func (a *Agent) Ask(ctx context.Context, req Request, emit func(Event)) (*Answer
 		emit(Event{Type: "retrieval", Data: hitSummaries(hits)})
 	}
 	ev := a.evidence(ctx, req.Collection, q, hits)
+	choice := req.ToolChoice
+	switch choice {
+	case "":
+		choice = ToolAuto
+	case ToolAuto, ToolNone, ToolRequired:
+	default:
+		return nil, fmt.Errorf("%w: tool_choice must be auto, none or required", ErrInvalid)
+	}
+	stepper, canTools := a.Generator.(ToolStepper)
+	canTools = canTools && a.Tools != nil && len(a.Tools.List()) > 0 && choice != ToolNone
 	var ans *Answer
 	switch {
 	case a.Generator == nil:
 		ans = a.extract(ev, hits, cfg)
+	case canTools:
+		// With tools the documents need not hold the answer (arithmetic,
+		// the date); the grounding check judges the result instead.
+		ans, err = a.loop(ctx, stepper, q, hits, choice, emit)
+		if err != nil {
+			return nil, err
+		}
 	case ev.best() < cfg.MinCoverage:
 		// Too little evidence: refuse without asking the model, which
 		// could only answer from its own memory.

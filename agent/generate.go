@@ -15,6 +15,11 @@ import (
 type Message struct {
 	Role    string `json:"role"` // system, user, assistant, tool
 	Content string `json:"content"`
+	// Call is an assistant turn's tool call; Name and CallID identify the
+	// call a tool turn answers.
+	Call   *CallRequest `json:"call,omitempty"`
+	Name   string       `json:"name,omitempty"`
+	CallID string       `json:"call_id,omitempty"`
 }
 
 // Generator is a chat model: it renders messages through its own chat
@@ -105,18 +110,7 @@ func (a *Agent) generate(ctx context.Context, question string, hits []retrieval.
 		ans.Refused = true
 		return ans, nil
 	}
-	ans.Claims, ans.Grounded = CheckGrounding(ans.Answer, hits)
-	cited := map[int]bool{}
-	for _, c := range ans.Claims {
-		for _, n := range c.Cites {
-			cited[n] = true
-		}
-	}
-	for i, h := range hits {
-		if cited[i+1] {
-			ans.Citations = append(ans.Citations, citation(i+1, h, h.Chunk.Text))
-		}
-	}
+	a.ground(ans, hits)
 	return ans, nil
 }
 

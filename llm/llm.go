@@ -61,8 +61,13 @@ type Model struct {
 	enc  *model.Encoder
 	tmpl *chat.Template
 
-	mu   sync.Mutex // guards sess
+	mu   sync.Mutex // guards sess and cached
 	sess *model.Session
+	// cached are the tokens whose keys and values sess holds; a request
+	// that starts with some of them (the same system prompt, the next step
+	// of an agent loop) reuses them instead of evaluating them again.
+	cached []int32
+	mk   maskers
 }
 
 // ErrWrongKind is returned when asking an encoder to generate or a decoder
@@ -215,10 +220,19 @@ const (
 type Result struct {
 	Text             string     `json:"text"`
 	PromptTokens     int        `json:"prompt_tokens"`
+	CachedTokens     int        `json:"cached_tokens"` // prompt tokens reused from the previous request
 	CompletionTokens int        `json:"completion_tokens"`
 	StopReason       StopReason `json:"stop_reason"`
 	PrefillMS        float64    `json:"prefill_ms"`
 	DecodeMS         float64    `json:"decode_ms"`
+}
+
+// ToolFormat is the tool-call format the model's chat template uses.
+func (m *Model) ToolFormat() chat.Format {
+	if m.tmpl == nil {
+		return chat.FormatNone
+	}
+	return m.tmpl.ToolFormat()
 }
 
 // RenderChat renders messages through the model's chat template (ChatML
@@ -281,13 +295,27 @@ func (m *Model) Generate(ctx context.Context, req Request) (*Result, error) {
 	defer m.mu.Unlock()
 	if m.sess == nil || m.sess.MaxCtx() < n {
 		m.sess = m.dec.NewSession(n)
+		m.cached = m.cached[:0]
 	}
 	s := m.sess
-	s.Reset()
-	res := &Result{PromptTokens: len(prompt), StopReason: StopLength}
+	// Keep the longest cached prefix (at least one prompt token must be
+	// evaluated, for its logits).
+	keep := 0
+	for keep < len(m.cached) && keep < len(prompt)-1 && m.cached[keep] == prompt[keep] {
+		keep++
+	}
+	if keep == 0 {
+		s.Reset()
+	} else {
+		s.Truncate(keep)
+	}
+	m.cached = append(m.cached[:keep], prompt[keep:]...)
+	res := &Result{PromptTokens: len(prompt), CachedTokens: keep, StopReason: StopLength}
 	t0 := time.Now()
-	logits, err := s.Prefill(prompt)
+	logits, err := s.Prefill(prompt[keep:])
 	if err != nil {
+		s.Reset()
+		m.cached = m.cached[:0]
 		return nil, fmt.Errorf("prefill: %w", err)
 	}
 	res.PrefillMS = float64(time.Since(t0).Microseconds()) / 1000
@@ -344,8 +372,11 @@ func (m *Model) Generate(ctx context.Context, req Request) (*Result, error) {
 			break
 		}
 		if logits, err = s.Decode(id); err != nil {
+			s.Reset()
+			m.cached = m.cached[:0]
 			return nil, fmt.Errorf("decode: %w", err)
 		}
+		m.cached = append(m.cached, id)
 	}
 	if res.StopReason != StopString {
 		tail, _ := stops.Push([]byte(stream.Flush()))

@@ -174,3 +174,36 @@ func TestParityGreedy(t *testing.T) {
 		})
 	}
 }
+
+// TestPrefixCache: reusing the cached prefix of the previous request gives
+// the same tokens as evaluating the whole prompt afresh.
+func TestPrefixCache(t *testing.T) {
+	path := synthModel(t, "llama-tiny", "q8_0")
+	m, err := Load(path, Options{Threads: 2, Context: 256})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	ctx := context.Background()
+	greedy := sample.Params{MaxTokens: 10}
+	a := "The quick brown fox jumps over the lazy dog and then"
+	b := "The quick brown fox jumps over the lazy cat"
+	r1, _ := m.Generate(ctx, Request{Prompt: a, Sampling: greedy})
+	r2, _ := m.Generate(ctx, Request{Prompt: b, Sampling: greedy})
+	r3, _ := m.Generate(ctx, Request{Prompt: a, Sampling: greedy})
+	if r1.CachedTokens != 0 || r2.CachedTokens == 0 || r3.CachedTokens == 0 {
+		t.Fatalf("cached tokens: %d %d %d", r1.CachedTokens, r2.CachedTokens, r3.CachedTokens)
+	}
+	if r3.Text != r1.Text {
+		t.Fatalf("cached prefix changed the output: %q vs %q", r3.Text, r1.Text)
+	}
+	fresh, err := Load(path, Options{Threads: 2, Context: 256})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fresh.Close()
+	f2, _ := fresh.Generate(ctx, Request{Prompt: b, Sampling: greedy})
+	if f2.Text != r2.Text {
+		t.Fatalf("prefix reuse differs from a fresh evaluation: %q vs %q", r2.Text, f2.Text)
+	}
+}
