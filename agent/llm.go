@@ -95,7 +95,6 @@ func toolGrammar(infos []tools.Info) (*grammar.Grammar, error) {
 // ChatML fallback template).
 const toolCallOpen = "<tool_call>"
 
-
 // Step implements ToolStepper. The model writes freely until it opens a
 // tool call (the template's <tool_call> marker); from there its output is
 // constrained by a grammar compiled from the tools' JSON Schemas, so the

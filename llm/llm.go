@@ -67,7 +67,7 @@ type Model struct {
 	// that starts with some of them (the same system prompt, the next step
 	// of an agent loop) reuses them instead of evaluating them again.
 	cached []int32
-	mk   maskers
+	mk     maskers
 }
 
 // ErrWrongKind is returned when asking an encoder to generate or a decoder
