@@ -237,39 +237,43 @@ func dotQ5_K(row []byte, q []int8, d []float32, bs []int16) float32 {
 	return sum
 }
 
-// dotQ6_K is ggml_vec_dot_q6_K_q8_K.
+// dotQ6_K is ggml_vec_dot_q6_K_q8_K as built for AVX2: the integer sums of
+// each block are kept in eight lanes (lane (e%32)/4 for element e), each
+// lane scaled by d_x*d_w and accumulated with a fused multiply-add; lanes
+// summed at the end.
 func dotQ6_K(row []byte, q []int8, d []float32) float32 {
 	nb := len(d)
 	row = row[:nb*210]
-	var sum float32
+	var acc [8]float32
 	for b := 0; b < nb; b++ {
 		blk := row[b*210 : b*210+210]
 		xq := q[b*256 : b*256+256]
-		var sumi int32
+		var lanes [8]int32
 		for h := 0; h < 2; h++ {
 			ql := blk[64*h : 64*h+64]
 			qh := blk[128+32*h : 128+32*h+32]
 			sc := blk[192+8*h : 192+8*h+8]
 			x := xq[128*h : 128*h+128]
 			for g := 0; g < 2; g++ { // l in [16g, 16g+16): scale index g
-				var a0, a1, a2, a3 int32
+				s0, s1 := int32(int8(sc[g])), int32(int8(sc[g+2]))
+				s2, s3 := int32(int8(sc[g+4])), int32(int8(sc[g+6]))
 				for l := 16 * g; l < 16*g+16; l++ {
 					hb := qh[l]
 					q1 := int32(ql[l]&0xf|(hb&3)<<4) - 32
 					q2 := int32(ql[l+32]&0xf|((hb>>2)&3)<<4) - 32
 					q3 := int32(ql[l]>>4|((hb>>4)&3)<<4) - 32
 					q4 := int32(ql[l+32]>>4|((hb>>6)&3)<<4) - 32
-					a0 += q1 * int32(x[l])
-					a1 += q2 * int32(x[l+32])
-					a2 += q3 * int32(x[l+64])
-					a3 += q4 * int32(x[l+96])
+					// Elements l, l+32, l+64, l+96 all fall in lane l/4.
+					lanes[(l&31)>>2] += s0*q1*int32(x[l]) + s1*q2*int32(x[l+32]) + s2*q3*int32(x[l+64]) + s3*q4*int32(x[l+96])
 				}
-				sumi += int32(int8(sc[g]))*a0 + int32(int8(sc[g+2]))*a1 + int32(int8(sc[g+4]))*a2 + int32(int8(sc[g+6]))*a3
 			}
 		}
-		sum += d[b] * f16(blk[208:]) * float32(sumi)
+		sc := float64(d[b] * f16(blk[208:]))
+		for l := range lanes {
+			acc[l] = float32(sc*float64(lanes[l]) + float64(acc[l]))
+		}
 	}
-	return sum
+	return reduce8(&acc)
 }
 
 // dotQ5_0 is ggml_vec_dot_q5_0_q8_0: 5-bit values minus 16.
