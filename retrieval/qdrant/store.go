@@ -979,11 +979,12 @@ func (s *Store) TermStats(ctx context.Context, collection string, terms []string
 		errs []error
 		sem  = make(chan struct{}, 4)
 	)
+	seen := make(map[string]bool, len(terms))
 	for _, t := range terms {
-		if _, dup := df[t]; dup {
+		if seen[t] {
 			continue
 		}
-		df[t] = 0
+		seen[t] = true
 		wg.Add(1)
 		go func(t string) {
 			defer wg.Done()
