@@ -836,7 +836,7 @@ func TestBertParityLlamaCpp(t *testing.T) {
 			}
 			for i, e := range m.Embeddings {
 				cos := bertCosine(got[i], e.Vector)
-				t.Logf("%s %q: cosine %.7f", name, e.Text, cos)
+				t.Logf("%s %q: cosine %.8f", name, e.Text, cos)
 				if !(cos >= 0.999) {
 					t.Errorf("%q: cosine %.7f < 0.999", e.Text, cos)
 				}
