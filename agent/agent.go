@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/docent-dev/docent/agent/grounding"
 	"github.com/docent-dev/docent/retrieval"
 )
 
@@ -37,6 +38,10 @@ type Config struct {
 	MinCoverage  float64
 	MaxSentences int // sentences in an extractive answer (default 3)
 	MaxSteps     int // tool calls per question before the model must answer (default 4)
+	// Grounding says what happens to generated claims the sources do not
+	// support: "mark" (default: kept with an [unsupported] marker),
+	// "remove", or "keep" (only reported in claims).
+	Grounding grounding.Mode
 }
 
 // Agent answers questions. With a Generator it answers from the model
@@ -85,8 +90,8 @@ type Answer struct {
 	// is backed by a cited passage; a refusal is not grounded.
 	Grounded bool `json:"grounded"`
 	Refused  bool `json:"refused"`
-	// Claims is the groundedness check of a generated answer: each
-	// sentence, the sources it cites and how much of it they support.
+	// Claims is the groundedness check: each sentence, the sources it
+	// cites, its verdict and how much of it they support.
 	Claims    []Claim            `json:"claims,omitempty"`
 	Generator string             `json:"generator"`
 	ToolCalls []ToolCall         `json:"tool_calls"`
@@ -127,6 +132,9 @@ func (a *Agent) cfg() Config {
 	}
 	if c.MaxSteps <= 0 {
 		c.MaxSteps = 4
+	}
+	if c.Grounding == "" {
+		c.Grounding = grounding.ModeMark
 	}
 	return c
 }
@@ -179,7 +187,9 @@ func (a *Agent) Ask(ctx context.Context, req Request, emit func(Event)) (*Answer
 	var ans *Answer
 	switch {
 	case a.Generator == nil:
-		ans = a.extract(ev, hits, cfg)
+		var quotes []quote
+		ans, quotes = a.extract(ev, hits, cfg)
+		a.checkExtractive(ans, quotes, hits)
 	case canTools:
 		// With tools the documents need not hold the answer (arithmetic,
 		// the date); the grounding check judges the result instead.
@@ -291,12 +301,13 @@ func (a *Agent) evidence(ctx context.Context, collection, question string, hits 
 }
 
 // extract composes an extractive answer from the best sentences.
-func (a *Agent) extract(ev evidence, hits []retrieval.Hit, cfg Config) *Answer {
+func (a *Agent) extract(ev evidence, hits []retrieval.Hit, cfg Config) (*Answer, []quote) {
 	ans := &Answer{Generator: "extractive", ToolCalls: []ToolCall{}, Citations: []Citation{}}
 	cands := ev.cands
 	if len(cands) == 0 || cands[0].coverage < cfg.MinCoverage {
-		return refuse(ans)
+		return refuse(ans), nil
 	}
+	var quotes []quote
 	best := cands[0].coverage
 	var picked []candidate
 	for _, c := range cands {
@@ -330,10 +341,10 @@ func (a *Agent) extract(ev evidence, hits []retrieval.Hit, cfg Config) *Answer {
 			b.WriteByte(' ')
 		}
 		fmt.Fprintf(&b, "%s [%d]", strings.TrimSpace(p.text), n)
+		quotes = append(quotes, quote{text: strings.TrimSpace(p.text), hit: p.hit, n: n})
 	}
 	ans.Answer = b.String()
-	ans.Grounded = true
-	return ans
+	return ans, quotes
 }
 
 func citation(n int, h retrieval.Hit, snip string) Citation {
@@ -424,3 +435,30 @@ func jaccard(a, b map[string]bool) float64 {
 	}
 	return float64(inter) / float64(len(a)+len(b)-inter)
 }
+
+// checkExtractive verifies an extractive answer: each sentence must be a
+// verbatim quote (up to whitespace) of the source it cites. The lexical
+// checker is for generated text; quotes are checked exactly.
+func (a *Agent) checkExtractive(ans *Answer, quotes []quote, hits []retrieval.Hit) {
+	if ans.Refused {
+		return
+	}
+	ans.Grounded = len(quotes) > 0
+	for _, q := range quotes {
+		c := Claim{Text: q.text, Cites: []int{q.n}, Verdict: grounding.Supported, Support: 1, Reason: fmt.Sprintf("quoted from [%d]", q.n)}
+		if !strings.Contains(squash(hits[q.hit].Chunk.Text), squash(q.text)) {
+			c.Verdict, c.Support, c.Reason = grounding.Unsupported, 0, fmt.Sprintf("not found verbatim in [%d]", q.n)
+			ans.Grounded = false
+		}
+		ans.Claims = append(ans.Claims, c)
+	}
+}
+
+// quote is one sentence of an extractive answer.
+type quote struct {
+	text string
+	hit  int // index into hits
+	n    int // citation number
+}
+
+func squash(s string) string { return strings.Join(strings.Fields(s), " ") }

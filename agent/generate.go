@@ -3,11 +3,10 @@ package agent
 import (
 	"context"
 	"fmt"
-	"regexp"
-	"strconv"
 	"strings"
 	"sync"
 
+	"github.com/docent-dev/docent/agent/grounding"
 	"github.com/docent-dev/docent/retrieval"
 )
 
@@ -40,17 +39,8 @@ type contextFitter interface {
 	Fits(ctx context.Context, msgs []Message) (bool, error)
 }
 
-// Claim is one sentence of a generated answer with its support.
-type Claim struct {
-	Text      string  `json:"text"`
-	Cites     []int   `json:"cites"`
-	Support   float64 `json:"support"` // share of the sentence's terms found in the cited sources
-	Supported bool    `json:"supported"`
-}
-
-// MinSupport is the share of a sentence's terms that its cited sources
-// must contain for the sentence to count as supported.
-const MinSupport = 0.6
+// Claim is one checked sentence of an answer (see agent/grounding).
+type Claim = grounding.Claim
 
 // systemPrompt tells the model how to answer. Sources are marked as data:
 // the model is told not to follow instructions found in them, and tools
@@ -110,51 +100,8 @@ func (a *Agent) generate(ctx context.Context, question string, hits []retrieval.
 		ans.Refused = true
 		return ans, nil
 	}
-	a.ground(ans, hits)
+	a.ground(ctx, ans, hits)
 	return ans, nil
-}
-
-var citeMarker = regexp.MustCompile(`\[(\d{1,3})\]`)
-
-// CheckGrounding splits a generated answer into sentences and checks each
-// against the sources it cites ([n] refers to hits[n-1]): a sentence with
-// content words must cite at least one existing source, and the cited
-// sources must contain at least MinSupport of its (analyzed) terms. The
-// answer is grounded when it has at least one claim and all are supported.
-func CheckGrounding(answer string, hits []retrieval.Hit) ([]Claim, bool) {
-	var claims []Claim
-	grounded := true
-	for _, s := range Sentences(answer) {
-		var cites []int
-		for _, m := range citeMarker.FindAllStringSubmatch(s, -1) {
-			n, _ := strconv.Atoi(m[1])
-			if n >= 1 && n <= len(hits) {
-				cites = append(cites, n)
-			}
-		}
-		terms := unique(retrieval.Analyze(citeMarker.ReplaceAllString(s, " ")))
-		if len(terms) == 0 {
-			continue // a bare marker or punctuation
-		}
-		src := map[string]bool{}
-		for _, n := range cites {
-			h := hits[n-1]
-			for _, t := range retrieval.Analyze(h.Document.Title + " " + h.Chunk.Text) {
-				src[t] = true
-			}
-		}
-		found := 0
-		for _, t := range terms {
-			if src[t] {
-				found++
-			}
-		}
-		c := Claim{Text: strings.TrimSpace(s), Cites: cites, Support: float64(found) / float64(len(terms))}
-		c.Supported = len(cites) > 0 && c.Support >= MinSupport
-		grounded = grounded && c.Supported
-		claims = append(claims, c)
-	}
-	return claims, grounded && len(claims) > 0
 }
 
 // embedCache keeps recent question embeddings (questions repeat: UIs

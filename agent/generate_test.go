@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/docent-dev/docent/agent/grounding"
 	"github.com/docent-dev/docent/retrieval"
 	"github.com/docent-dev/docent/retrieval/storetest"
 )
@@ -74,16 +75,21 @@ func TestGeneratedAnswerGrounding(t *testing.T) {
 		t.Fatalf("user prompt: %q", u)
 	}
 
-	// A claim the sources do not support is flagged.
-	g.reply = "The Zephyr pump was invented in Vienna by Mozart in 1791 [1]."
+	// A claim the sources do not support is flagged (marked by default);
+	// when nothing is supported the answer becomes a refusal.
+	g.reply = "The maintenance interval for the Zephyr pump is 450 hours [1]. It was invented in Vienna by Mozart in 1791 [1]."
 	ans, _ = a.Ask(ctx, Request{Question: q}, nil)
-	if ans.Grounded || len(ans.Claims) != 1 || ans.Claims[0].Supported {
+	if ans.Grounded || len(ans.Claims) != 2 || ans.Claims[1].Verdict != grounding.Unsupported || !strings.Contains(ans.Answer, "1791 [1] [unsupported]") && !strings.Contains(ans.Answer, "[unsupported]") {
 		t.Fatalf("unsupported claim passed: %+v", ans)
 	}
-	// A claim without a citation is flagged.
+	g.reply = "The Zephyr pump was invented in Vienna by Mozart in 1791 [1]."
+	if ans, _ = a.Ask(ctx, Request{Question: q}, nil); !ans.Refused || ans.Grounded {
+		t.Fatalf("nothing supported must refuse: %+v", ans)
+	}
+	// A claim without a citation that a source supports gets its citation.
 	g.reply = "The maintenance interval for the Zephyr pump is 450 hours."
-	if ans, _ = a.Ask(ctx, Request{Question: q}, nil); ans.Grounded {
-		t.Fatalf("uncited claim passed: %+v", ans.Claims)
+	if ans, _ = a.Ask(ctx, Request{Question: q}, nil); !ans.Grounded || !strings.Contains(ans.Answer, "[1]") || ans.Claims[0].Verdict != grounding.Uncited {
+		t.Fatalf("uncited claim: %q %+v", ans.Answer, ans.Claims)
 	}
 	// The model's own refusal is a refusal.
 	g.reply = NotFound
@@ -115,17 +121,6 @@ func TestQueryEmbeddingCache(t *testing.T) {
 	}
 	if e.calls != 1 {
 		t.Fatalf("embedder called %d times for one repeated question", e.calls)
-	}
-}
-
-func TestCheckGrounding(t *testing.T) {
-	s := newStore(t)
-	d, cs := storetest.Doc("a", "default", "A", nil, "Bees communicate by dancing.", "Ants follow pheromone trails.")
-	s.PutDocument(context.Background(), d, cs)
-	h, _ := s.Search(context.Background(), retrievalQuery("bees ants"))
-	claims, ok := CheckGrounding("Bees communicate by dancing [1]. Ants follow trails [9].", h)
-	if ok || len(claims) != 2 || len(claims[1].Cites) != 0 {
-		t.Fatalf("out-of-range citation accepted: %+v", claims)
 	}
 }
 

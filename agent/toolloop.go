@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/docent-dev/docent/agent/grounding"
 	"github.com/docent-dev/docent/retrieval"
 	"github.com/docent-dev/docent/tools"
 )
@@ -117,16 +118,36 @@ func (a *Agent) loop(ctx context.Context, ts ToolStepper, question string, hits 
 	if strings.HasPrefix(ans.Answer, strings.TrimSuffix(NotFound, ".")) || ans.Answer == "" {
 		return refuse(ans), nil
 	}
-	a.ground(ans, sources)
+	a.ground(ctx, ans, sources)
 	return ans, nil
 }
 
-// ground checks a generated answer and lists the sources it cites.
-func (a *Agent) ground(ans *Answer, sources []retrieval.Hit) {
-	ans.Claims, ans.Grounded = CheckGrounding(ans.Answer, sources)
+// ground checks a generated answer against its sources (agent/grounding):
+// claims are marked, removed or re-cited per Config.Grounding; when no
+// claim is supported the answer becomes a refusal.
+func (a *Agent) ground(ctx context.Context, ans *Answer, sources []retrieval.Hit) {
+	srcs := make([]grounding.Source, len(sources))
+	for i, h := range sources {
+		srcs[i] = grounding.Source{N: i + 1, Title: h.Document.Title, Text: h.Chunk.Text}
+	}
+	gc := &grounding.Checker{Mode: a.cfg().Grounding}
+	if a.Embedder != nil {
+		gc.Embedder = a.Embedder
+	}
+	claims, _ := gc.Check(ctx, ans.Answer, srcs)
+	ans.Claims = claims
+	if !grounding.AnySupported(claims) {
+		refuse(ans)
+		return
+	}
+	ans.Answer, ans.Grounded = gc.Apply(ans.Answer, claims)
 	cited := map[int]bool{}
-	for _, c := range ans.Claims {
-		for _, n := range c.Cites {
+	for _, c := range claims {
+		ns := c.Cites
+		if c.Verdict != grounding.Supported {
+			ns = c.SupportedBy
+		}
+		for _, n := range ns {
 			cited[n] = true
 		}
 	}

@@ -120,7 +120,7 @@ func Load(path string, opts Options) (*Model, error) {
 			m.tmpl = chat.ChatML()
 		}
 	case arch == "bert":
-		if m.enc, err = model.LoadEncoder(f, model.EncoderOptions{Threads: opts.Threads}); err != nil {
+		if m.enc, err = model.LoadEncoder(f, model.EncoderOptions{Threads: opts.Threads, Truncate: true}); err != nil {
 			return fail(err)
 		}
 		m.tok = m.enc.Tokenizer()
@@ -169,7 +169,9 @@ func (m *Model) Tokenize(text string, addSpecial, parseSpecial bool) []int32 {
 	return m.tok.Encode(text, tokenizer.EncodeOptions{AddSpecial: addSpecial, ParseSpecial: parseSpecial})
 }
 
-// Embed returns one L2-normalised vector per text (encoders only).
+// Embed returns one L2-normalised vector per text (encoders only). Texts
+// longer than the encoder's context are truncated (chunks are embedded for
+// retrieval; their first tokens carry most of the signal).
 func (m *Model) Embed(ctx context.Context, texts []string) ([][]float32, error) {
 	if m.enc == nil {
 		return nil, fmt.Errorf("%w: %s is a %s; embeddings need an encoder model (bert)", ErrWrongKind, m.info.Name, m.info.Kind)

@@ -351,10 +351,11 @@ func marks(ns []int) string {
 }
 
 // AnySupported reports whether at least one claim is supported (or
-// miscited: a source supports it). When none is, the caller should refuse.
+// miscited or uncited while some source supports it). When none is, the
+// caller should refuse.
 func AnySupported(claims []Claim) bool {
 	for _, c := range claims {
-		if c.Verdict == Supported || c.Verdict == Miscited {
+		if c.Verdict == Supported || c.Verdict == Miscited || (c.Verdict == Uncited && len(c.SupportedBy) > 0) {
 			return true
 		}
 	}
