@@ -1,8 +1,26 @@
 // Package model runs transformer forward passes over GGUF weights: decoders
 // (llama, qwen2, qwen3) with a KV cache for generation, and encoders (bert)
 // for embeddings. Weights stay memory-mapped in their block formats and are
-// consumed by llm/kernels; numerics follow llama.cpp's CPU backend so that
-// greedy generation and perplexity match llama.cpp on the same file.
+// consumed by llm/kernels; numerics follow llama.cpp's CPU backend (F16 KV
+// cache, flash-attention accumulation, activation quantization per weight
+// type) so that results track llama.cpp on the same file.
+//
+// Generation with a decoder:
+//
+//	f, _ := gguf.Open(path)                  // keep open while the decoder is used
+//	d, err := model.LoadDecoder(f, model.Options{Threads: 4})
+//	defer d.Close()
+//	s := d.NewSession(2048)                  // KV cache for 2048 positions
+//	logits, err := s.Prefill(promptIDs)      // batched; logits of the last token
+//	for {
+//		next := sampler.Sample(logits)       // llm/sample
+//		...
+//		logits, err = s.Decode(int32(next)) // no allocation per token
+//	}
+//
+// A Decoder is shared by any number of Sessions (one per concurrent
+// sequence); a Session is used by one goroutine at a time. Errors wrapping
+// ErrContextFull mean the session's cache has no room left.
 package model
 
 import (
