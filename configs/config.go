@@ -55,6 +55,8 @@ type Config struct {
 		TopK         int     `koanf:"top_k"`
 		MinCoverage  float64 `koanf:"min_coverage"`
 		MaxSentences int     `koanf:"max_sentences"`
+		MaxSteps     int     `koanf:"max_steps"`
+		Grounding    string  `koanf:"grounding"`
 	} `koanf:"agent"`
 	Log struct {
 		Level  string `koanf:"level"`
@@ -191,6 +193,8 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("config: chunking.target_chars must be at least 100")
 	case c.Chunking.OverlapChars < 0 || c.Chunking.OverlapChars >= c.Chunking.TargetChars:
 		return fmt.Errorf("config: chunking.overlap_chars must be in [0, target_chars)")
+	case c.Agent.Grounding != "mark" && c.Agent.Grounding != "remove" && c.Agent.Grounding != "keep":
+		return fmt.Errorf("config: agent.grounding must be mark, remove or keep")
 	case c.Log.Format != "text" && c.Log.Format != "json":
 		return fmt.Errorf("config: log.format must be text or json")
 	}

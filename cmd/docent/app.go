@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/docent-dev/docent/agent"
+	"github.com/docent-dev/docent/agent/grounding"
 	"github.com/docent-dev/docent/configs"
 	"github.com/docent-dev/docent/ingest"
 	"github.com/docent-dev/docent/ingest/chunk"
@@ -78,12 +79,16 @@ func openApp(ctx context.Context, cfg *configs.Config, log *slog.Logger) (*app, 
 		Chunking: chunk.Options{TargetChars: cfg.Chunking.TargetChars, OverlapChars: cfg.Chunking.OverlapChars, MinChars: cfg.Chunking.MinChars},
 		Log:      log,
 	}
-	a := &agent.Agent{Store: store, Config: agent.Config{TopK: cfg.Agent.TopK, MinCoverage: cfg.Agent.MinCoverage, MaxSentences: cfg.Agent.MaxSentences}}
+	a := &agent.Agent{Store: store, Config: agent.Config{
+		TopK: cfg.Agent.TopK, MinCoverage: cfg.Agent.MinCoverage, MaxSentences: cfg.Agent.MaxSentences,
+		MaxSteps: cfg.Agent.MaxSteps, Grounding: grounding.Mode(cfg.Agent.Grounding),
+	}}
 	reg, err := buildTools(cfg, store, log)
 	if err != nil {
 		store.Close()
 		return nil, err
 	}
+	a.Tools = reg // used once a generator is loaded
 	return &app{cfg: cfg, log: log, store: store, pipeline: p, agent: a, tools: reg}, nil
 }
 
