@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -28,18 +27,8 @@ func synthFile(t *testing.T, preset, quant string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	opt := synth.Options{Quant: quant, Seed: 3}
-	plan, err := synth.Plan(p, opt)
-	if err != nil {
-		t.Fatal(err)
-	}
 	path := filepath.Join(t.TempDir(), preset+".gguf")
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	if err := plan.Write(f, opt); err != nil {
+	if _, err := synth.WriteFile(path, p, synth.Options{Quant: quant, Seed: 3}); err != nil {
 		t.Fatal(err)
 	}
 	return path

@@ -299,3 +299,9 @@ func sentences(text string) []string {
 	}
 	return out
 }
+
+// Sentences splits text into trimmed sentences: at . ! ? before a capital,
+// digit or opening mark, at line breaks and blank lines; not after common
+// abbreviations, initials or inside numbers. The agent uses it to pick
+// extractive answers, so quotes and checks split text the same way.
+func Sentences(text string) []string { return sentences(text) }
