@@ -70,7 +70,7 @@ func flashAttention(out, q []float32, kc, vc []uint16, nkv, kOff, kStride, vOff,
 		for c, vb := range vrow {
 			out[c] = f16r(float32(math.FMA(float64(gguf.FP16ToFP32(vb)), float64(vs), float64(out[c]))))
 		}
-		S = S*ms + vs
+		S = fma32(S, ms, vs)
 	}
 	var inv float32
 	if S != 0 {

@@ -336,7 +336,10 @@ func (s *Session) ropeTables(n int) {
 	}
 }
 
-// rope rotates one head of token i in place.
+// rope rotates one head of token i in place. The products are fused the
+// way GCC contracts ggml's x0*cos - x1*sin and x0*sin + x1*cos (the
+// second product rounded, the first fused): with plain float32 operations
+// greedy outputs part from llama.cpp's after a few tokens.
 func (s *Session) rope(x []float32, i int) {
 	d := s.d
 	half := d.RopeDims / 2
@@ -345,14 +348,14 @@ func (s *Session) rope(x []float32, i int) {
 		a, b := x[:half], x[half:2*half]
 		for j := range cs {
 			x0, x1 := a[j], b[j]
-			a[j] = x0*cs[j] - x1*sn[j]
-			b[j] = x0*sn[j] + x1*cs[j]
+			a[j] = fma32(x0, cs[j], -(x1 * sn[j]))
+			b[j] = fma32(x0, sn[j], x1*cs[j])
 		}
 		return
 	}
 	for j := range cs {
 		x0, x1 := x[2*j], x[2*j+1]
-		x[2*j] = x0*cs[j] - x1*sn[j]
-		x[2*j+1] = x0*sn[j] + x1*cs[j]
+		x[2*j] = fma32(x0, cs[j], -(x1 * sn[j]))
+		x[2*j+1] = fma32(x0, sn[j], x1*cs[j])
 	}
 }
