@@ -166,11 +166,14 @@ func scaleMinK4(j int, s []byte) (sc, m int32) {
 	return int32(s[j+4]&0xf | (s[j-4]>>6)<<4), int32(s[j+4]>>4 | (s[j]>>6)<<4)
 }
 
-// dotQ4_K is ggml_vec_dot_q4_K_q8_K.
+// dotQ4_K follows llama.cpp's repacked Q4_K kernels (q4_K_8x8, which its
+// CPU backend uses for Q4_K weights on AVX2 machines): exact integer sums
+// per super-block, then two float accumulators fed by fused multiply-adds,
+// one for the scaled sums and one for the mins, subtracted at the end.
 func dotQ4_K(row []byte, q []int8, d []float32, bs []int16) float32 {
 	nb := len(d)
 	row = row[:nb*144]
-	var sum float32
+	var accR, accM float32
 	for b := 0; b < nb; b++ {
 		blk := row[b*144 : b*144+144]
 		scales := blk[4:16]
@@ -193,11 +196,10 @@ func dotQ4_K(row []byte, q []int8, d []float32, bs []int16) float32 {
 			sumi += sc0*a0 + sc1*a1
 			summ += m0*(int32(bsum[4*j])+int32(bsum[4*j+1])) + m1*(int32(bsum[4*j+2])+int32(bsum[4*j+3]))
 		}
-		dd := d[b] * f16(blk)
-		dm := d[b] * f16(blk[2:])
-		sum += dd*float32(sumi) - dm*float32(summ)
+		accR = fma32(float32(sumi), f16(blk)*d[b], accR)
+		accM = fma32(float32(summ), f16(blk[2:])*d[b], accM)
 	}
-	return sum
+	return accR - accM
 }
 
 // dotQ5_K is ggml_vec_dot_q5_K_q8_K.
@@ -338,3 +340,4 @@ func dotQ5_1(row []byte, q []int8, d, sx []float32) float32 {
 	}
 	return sum
 }
+
