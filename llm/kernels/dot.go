@@ -340,4 +340,3 @@ func dotQ5_1(row []byte, q []int8, d, sx []float32) float32 {
 	}
 	return sum
 }
-
