@@ -496,3 +496,43 @@ func rewrite(t *testing.T, f *gguf.File, kv []gguf.KeyValue, drop string) *gguf.
 	}
 	return g
 }
+
+func TestEvalFromMatchesEvalAll(t *testing.T) {
+	sp := refSpecs()["llama"]
+	sp.typ = gguf.F16
+	m := buildRefModel(t, sp, 3)
+	f, err := gguf.Parse(m.file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := LoadDecoder(f, Options{Threads: 2, MaxBatch: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	tokens := []int32{5, 9, 2, 77, 31, 8, 200, 13}
+	s := d.NewSession(16)
+	all, err := s.EvalAll(tokens)
+	if err != nil {
+		t.Fatal(err)
+	}
+	all = append([]float32(nil), all...)
+	for _, from := range []int{1, 3, 4, 7} {
+		s.Reset()
+		part, err := s.EvalFrom(tokens, from)
+		if err != nil {
+			t.Fatal(err)
+		}
+		V := d.Vocab
+		if len(part) != (len(tokens)-from)*V {
+			t.Fatalf("from %d: %d logits", from, len(part))
+		}
+		// A single output row goes through the single-vector kernels (as
+		// in llama.cpp), which may round differently.
+		for i := range part {
+			if math.Abs(float64(part[i]-all[from*V+i])) > 1e-4*(1+math.Abs(float64(part[i]))) {
+				t.Fatalf("from %d: logit %d: %g vs %g", from, i, part[i], all[from*V+i])
+			}
+		}
+	}
+}
