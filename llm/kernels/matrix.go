@@ -74,17 +74,17 @@ func (m *Matrix) dotRow(r int, a *Acts, v int) float32 {
 	c := m.Cols
 	switch m.Type {
 	case gguf.F32:
-		return dotF32(row, a.f[v*c:(v+1)*c])
+		return dotF32Impl(row, a.f[v*c:(v+1)*c])
 	case gguf.F16:
 		if a.n == 1 {
-			return dotF16Vec(row, a.f[:c])
+			return dotF16VecImpl(row, a.f[:c])
 		}
-		return dotF16(row, a.f[v*c:(v+1)*c])
+		return dotF16Impl(row, a.f[v*c:(v+1)*c])
 	case gguf.BF16:
 		return dotBF16(row, a.f[v*c:(v+1)*c])
 	case gguf.Q8_0:
 		nb := c / 32
-		return dotQ8_0(row, a.q[v*c:(v+1)*c], a.d[v*nb:(v+1)*nb])
+		return dotQ8_0Impl(row, a.q[v*c:(v+1)*c], a.d[v*nb:(v+1)*nb])
 	case gguf.Q4_0:
 		nb := c / 32
 		return dotQ4_0(row, a.q[v*c:(v+1)*c], a.d[v*nb:(v+1)*nb])
@@ -99,13 +99,13 @@ func (m *Matrix) dotRow(r int, a *Acts, v int) float32 {
 		return dotQ5_1(row, a.q[v*c:(v+1)*c], a.d[v*nb:(v+1)*nb], a.s[v*nb:(v+1)*nb])
 	case gguf.Q4_K:
 		nb := c / 256
-		return dotQ4_K(row, a.q[v*c:(v+1)*c], a.d[v*nb:(v+1)*nb], a.bs[v*nb*16:(v+1)*nb*16])
+		return dotQ4_KImpl(row, a.q[v*c:(v+1)*c], a.d[v*nb:(v+1)*nb], a.bs[v*nb*16:(v+1)*nb*16])
 	case gguf.Q5_K:
 		nb := c / 256
 		return dotQ5_K(row, a.q[v*c:(v+1)*c], a.d[v*nb:(v+1)*nb], a.bs[v*nb*16:(v+1)*nb*16])
 	case gguf.Q6_K:
 		nb := c / 256
-		return dotQ6_K(row, a.q[v*c:(v+1)*c], a.d[v*nb:(v+1)*nb])
+		return dotQ6_KImpl(row, a.q[v*c:(v+1)*c], a.d[v*nb:(v+1)*nb])
 	}
 	return 0
 }

@@ -1,0 +1,32 @@
+package kernels
+
+// The dot kernels that matrix products call go through these variables. They
+// start as the pure-Go kernels of dot.go (the reference); on CPUs with the
+// needed features an init in dot_amd64.go points them at assembly twins that
+// compute bit-identical results. DOCENT_KERNELS=go in the environment keeps
+// the pure-Go kernels (for comparisons).
+var (
+	dotF32Impl    = dotF32
+	dotF16Impl    = dotF16
+	dotF16VecImpl = dotF16Vec
+	dotQ8_0Impl   = dotQ8_0
+	dotQ4_KImpl   = dotQ4_K
+	dotQ6_KImpl   = dotQ6_K
+
+	backend = "go"
+)
+
+// Backend names the dot kernels in use: "go" or the CPU features of the
+// assembly kernels (for example "avx2+fma+f16c").
+func Backend() string { return backend }
+
+// useGoKernels points the kernel variables back at the pure-Go kernels.
+func useGoKernels() {
+	dotF32Impl = dotF32
+	dotF16Impl = dotF16
+	dotF16VecImpl = dotF16Vec
+	dotQ8_0Impl = dotQ8_0
+	dotQ4_KImpl = dotQ4_K
+	dotQ6_KImpl = dotQ6_K
+	backend = "go"
+}

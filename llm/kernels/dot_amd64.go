@@ -1,0 +1,101 @@
+//go:build !purego
+
+package kernels
+
+import (
+	"encoding/binary"
+	"math"
+	"os"
+
+	"golang.org/x/sys/cpu"
+)
+
+// Assembly kernels in dot_amd64.s. Pointers must address at least the bytes
+// the Go wrappers below check.
+
+//go:noescape
+func dotQ8_0AVX2(row *byte, q *int8, d *float32, nb int) float32
+
+//go:noescape
+func dotF16x64AVX2(row *byte, x *float32, n int) float32
+
+//go:noescape
+func dotF16x16AVX2(row *byte, x *float32, n int) float32
+
+//go:noescape
+func dotF32x16AVX2(row *byte, x *float32, n int) float32
+
+var hasAVX2 = cpu.X86.HasAVX2 && cpu.X86.HasFMA && cpu.X86.HasF16C && cpu.X86.HasOSXSAVE
+
+func init() {
+	if os.Getenv("DOCENT_KERNELS") == "go" {
+		return
+	}
+	useAsmKernels()
+}
+
+// useAsmKernels selects the assembly kernels the CPU supports.
+func useAsmKernels() {
+	if !hasAVX2 {
+		return
+	}
+	dotF32Impl = dotF32AVX2
+	dotF16Impl = dotF16AVX2
+	dotF16VecImpl = dotF16VecAVX2
+	dotQ8_0Impl = dotQ8_0AVX2Go
+	backend = "avx2+fma+f16c"
+}
+
+func dotQ8_0AVX2Go(row []byte, q []int8, d []float32) float32 {
+	nb := len(d)
+	if nb == 0 {
+		return 0
+	}
+	_ = row[nb*34-1]
+	_ = q[nb*32-1]
+	return dotQ8_0AVX2(&row[0], &q[0], &d[0], nb)
+}
+
+// dotF16VecAVX2 is dotF16Vec: the 64-element steps in assembly, the tail as
+// the Go kernel does it.
+func dotF16VecAVX2(row []byte, x []float32) float32 {
+	n := len(x)
+	if n == 0 {
+		return 0
+	}
+	row = row[:2*n]
+	m := n &^ 63
+	sum := float64(dotF16x64AVX2(&row[0], &x[0], m))
+	for i := m; i < n; i++ {
+		sum += float64(f16(row[2*i:]) * x[i])
+	}
+	return float32(sum)
+}
+
+func dotF16AVX2(row []byte, x []float32) float32 {
+	n := len(x)
+	if n == 0 {
+		return 0
+	}
+	row = row[:2*n]
+	m := n &^ 15
+	sum := dotF16x16AVX2(&row[0], &x[0], m)
+	for i := m; i < n; i++ {
+		sum += f16(row[2*i:]) * x[i]
+	}
+	return sum
+}
+
+func dotF32AVX2(row []byte, x []float32) float32 {
+	n := len(x)
+	if n == 0 {
+		return 0
+	}
+	row = row[:4*n]
+	m := n &^ 15
+	sum := dotF32x16AVX2(&row[0], &x[0], m)
+	for i := m; i < n; i++ {
+		sum += math.Float32frombits(binary.LittleEndian.Uint32(row[4*i:])) * x[i]
+	}
+	return sum
+}

@@ -1,0 +1,195 @@
+package kernels
+
+import (
+	"encoding/binary"
+	"math"
+	"math/rand"
+	"testing"
+
+	"github.com/docent-dev/docent/llm/gguf"
+)
+
+// The assembly kernels must return bit-identical results to their pure-Go
+// twins in dot.go. The fuzz targets take the weight row's bytes from the
+// fuzzer (any bit pattern, any length) and the activations from a seeded
+// generator, prepared the way Acts.Prepare prepares them. Run them with e.g.
+//
+//	go test -run '^$' -fuzz FuzzDotQ8_0 -fuzztime 60s ./llm/kernels/
+
+func sameFloat(a, b float32) bool {
+	if a != a && b != b {
+		return true // NaN payloads may differ (F16C quiets signalling NaNs)
+	}
+	return math.Float32bits(a) == math.Float32bits(b)
+}
+
+// requireAsm skips when the CPU (or build) gives no assembly kernels.
+func requireAsm(t testing.TB) {
+	if Backend() == "go" {
+		t.Skip("no assembly kernels on this CPU/build (or DOCENT_KERNELS=go)")
+	}
+}
+
+// tameF16 clears the top exponent bit of an F16 scale so that it is finite.
+func tameF16(b []byte) { b[1] &^= 0x40 }
+
+func randActs(rng *rand.Rand, n int) []float32 {
+	x := make([]float32, n)
+	scale := float32(math.Exp(rng.NormFloat64() * 3))
+	for i := range x {
+		switch rng.Intn(16) {
+		case 0:
+			x[i] = 0
+		case 1:
+			x[i] = float32(rng.NormFloat64()) * scale * 100
+		default:
+			x[i] = float32(rng.NormFloat64()) * scale
+		}
+	}
+	return x
+}
+
+func checkQ8_0(t *testing.T, row []byte, seed int64) {
+	nb := len(row) / 34
+	row = row[:nb*34]
+	rng := rand.New(rand.NewSource(seed))
+	if seed&1 == 0 {
+		for b := 0; b < nb; b++ {
+			tameF16(row[b*34:])
+		}
+	}
+	var a Acts
+	a.Prepare(gguf.Q8_0, randActs(rng, nb*32), 1, nb*32)
+	want := dotQ8_0(row, a.q, a.d)
+	got := dotQ8_0Impl(row, a.q, a.d)
+	if !sameFloat(got, want) {
+		t.Fatalf("nb=%d seed=%d: asm %v (%08x), go %v (%08x)", nb, seed, got, math.Float32bits(got), want, math.Float32bits(want))
+	}
+}
+
+func checkF16(t *testing.T, row []byte, seed int64) {
+	n := len(row) / 2
+	row = row[:2*n]
+	rng := rand.New(rand.NewSource(seed))
+	if seed&1 == 0 {
+		for i := 0; i < n; i++ {
+			tameF16(row[2*i:])
+		}
+	}
+	var a Acts
+	a.Prepare(gguf.F16, randActs(rng, n), 1, n)
+	if got, want := dotF16VecImpl(row, a.f), dotF16Vec(row, a.f); !sameFloat(got, want) {
+		t.Fatalf("dotF16Vec n=%d seed=%d: asm %v (%08x), go %v (%08x)", n, seed, got, math.Float32bits(got), want, math.Float32bits(want))
+	}
+	if got, want := dotF16Impl(row, a.f), dotF16(row, a.f); !sameFloat(got, want) {
+		t.Fatalf("dotF16 n=%d seed=%d: asm %v (%08x), go %v (%08x)", n, seed, got, math.Float32bits(got), want, math.Float32bits(want))
+	}
+}
+
+func checkF32(t *testing.T, row []byte, seed int64) {
+	n := len(row) / 4
+	row = row[:4*n]
+	rng := rand.New(rand.NewSource(seed))
+	if seed&1 == 0 {
+		for i := 0; i < n; i++ {
+			v := math.Float32frombits(binary.LittleEndian.Uint32(row[4*i:]))
+			if v != v || math.IsInf(float64(v), 0) || math.Abs(float64(v)) > 1e30 {
+				binary.LittleEndian.PutUint32(row[4*i:], math.Float32bits(float32(rng.NormFloat64())))
+			}
+		}
+	}
+	x := randActs(rng, n)
+	if got, want := dotF32Impl(row, x), dotF32(row, x); !sameFloat(got, want) {
+		t.Fatalf("dotF32 n=%d seed=%d: asm %v, go %v", n, seed, got, want)
+	}
+}
+
+func randBytes(rng *rand.Rand, n int) []byte {
+	b := make([]byte, n)
+	rng.Read(b)
+	return b
+}
+
+// quantRow gives a realistic weight row of type t (normal weights).
+func quantRow(t testing.TB, rng *rand.Rand, typ gguf.GGMLType, n int) []byte {
+	w := make([]float32, n)
+	for i := range w {
+		w[i] = float32(rng.NormFloat64()) * 0.05
+	}
+	data, err := gguf.Quantize(typ, w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+func addSeeds(f *testing.F, typ gguf.GGMLType, blockBytes, blockElems int) {
+	rng := rand.New(rand.NewSource(1))
+	for _, blocks := range []int{0, 1, 2, 3, 7, 28, 29, 152} {
+		f.Add(randBytes(rng, blocks*blockBytes+rng.Intn(blockBytes)), rng.Int63())
+		f.Add(quantRow(f, rng, typ, blocks*blockElems), rng.Int63()&^1)
+	}
+}
+
+func FuzzDotQ8_0(f *testing.F) {
+	requireAsm(f)
+	addSeeds(f, gguf.Q8_0, 34, 32)
+	f.Fuzz(func(t *testing.T, row []byte, seed int64) { checkQ8_0(t, row, seed) })
+}
+
+func FuzzDotF16(f *testing.F) {
+	requireAsm(f)
+	addSeeds(f, gguf.F16, 2, 1)
+	f.Fuzz(func(t *testing.T, row []byte, seed int64) { checkF16(t, row, seed) })
+}
+
+func FuzzDotF32(f *testing.F) {
+	requireAsm(f)
+	addSeeds(f, gguf.F32, 4, 1)
+	f.Fuzz(func(t *testing.T, row []byte, seed int64) { checkF32(t, row, seed) })
+}
+
+// TestAsmMatchesGo runs the identity checks on a few hundred random cases in
+// the ordinary test run (the fuzz targets go further).
+func TestAsmMatchesGo(t *testing.T) {
+	requireAsm(t)
+	rng := rand.New(rand.NewSource(7))
+	for i := 0; i < 300; i++ {
+		seed := rng.Int63()
+		checkQ8_0(t, quantRow(t, rng, gguf.Q8_0, 32*rng.Intn(200)), seed)
+		checkQ8_0(t, randBytes(rng, 34*rng.Intn(40)), seed)
+		n := rng.Intn(3000)
+		checkF16(t, quantRow(t, rng, gguf.F16, n), seed)
+		checkF16(t, randBytes(rng, 2*n), seed)
+		checkF32(t, randBytes(rng, 4*n), seed)
+	}
+}
+
+// TestMatMulBothPaths multiplies with the assembly kernels and with the Go
+// kernels forced, and requires identical outputs, so both paths stay covered.
+func TestMatMulBothPaths(t *testing.T) {
+	defer func() {
+		useGoKernels()
+		useAsmKernels()
+	}()
+	rng := rand.New(rand.NewSource(3))
+	const rows, cols = 29, 768
+	for _, typ := range allTypes {
+		m := randMatrix(t, rng, typ, rows, cols)
+		for _, n := range []int{1, 3} {
+			x := randVec(rng, n*cols, 1)
+			asm := make([]float32, n*rows)
+			useAsmKernels()
+			kind := Backend()
+			m.MatMul(asm, x, n, nil)
+			useGoKernels()
+			ref := make([]float32, n*rows)
+			m.MatMul(ref, x, n, nil)
+			for i := range ref {
+				if !sameFloat(asm[i], ref[i]) {
+					t.Fatalf("%s n=%d: out[%d] = %v with %s kernels, %v with Go", typ, n, i, asm[i], kind, ref[i])
+				}
+			}
+		}
+	}
+}
