@@ -17,6 +17,12 @@ import (
 func dotQ8_0AVX2(row *byte, q *int8, d *float32, nb int) float32
 
 //go:noescape
+func dotQ6_KAVX2(row *byte, q *int8, d *float32, nb int) float32
+
+//go:noescape
+func dotQ4_KAVX2(row *byte, q *int8, d *float32, bs *int16, nb int) float32
+
+//go:noescape
 func dotF16x64AVX2(row *byte, x *float32, n int) float32
 
 //go:noescape
@@ -43,6 +49,8 @@ func useAsmKernels() {
 	dotF16Impl = dotF16AVX2
 	dotF16VecImpl = dotF16VecAVX2
 	dotQ8_0Impl = dotQ8_0AVX2Go
+	dotQ4_KImpl = dotQ4_KAVX2Go
+	dotQ6_KImpl = dotQ6_KAVX2Go
 	backend = "avx2+fma+f16c"
 }
 
@@ -54,6 +62,27 @@ func dotQ8_0AVX2Go(row []byte, q []int8, d []float32) float32 {
 	_ = row[nb*34-1]
 	_ = q[nb*32-1]
 	return dotQ8_0AVX2(&row[0], &q[0], &d[0], nb)
+}
+
+func dotQ6_KAVX2Go(row []byte, q []int8, d []float32) float32 {
+	nb := len(d)
+	if nb == 0 {
+		return 0
+	}
+	_ = row[nb*210-1]
+	_ = q[nb*256-1]
+	return dotQ6_KAVX2(&row[0], &q[0], &d[0], nb)
+}
+
+func dotQ4_KAVX2Go(row []byte, q []int8, d []float32, bs []int16) float32 {
+	nb := len(d)
+	if nb == 0 {
+		return 0
+	}
+	_ = row[nb*144-1]
+	_ = q[nb*256-1]
+	_ = bs[nb*16-1]
+	return dotQ4_KAVX2(&row[0], &q[0], &d[0], &bs[0], nb)
 }
 
 // dotF16VecAVX2 is dotF16Vec: the 64-element steps in assembly, the tail as

@@ -67,6 +67,35 @@ func checkQ8_0(t *testing.T, row []byte, seed int64) {
 	}
 }
 
+func checkK(t *testing.T, typ gguf.GGMLType, row []byte, seed int64) {
+	bsz := typ.TypeSize()
+	nb := len(row) / bsz
+	row = row[:nb*bsz]
+	rng := rand.New(rand.NewSource(seed))
+	if seed&1 == 0 {
+		for b := 0; b < nb; b++ {
+			blk := row[b*bsz : (b+1)*bsz]
+			if typ == gguf.Q6_K {
+				tameF16(blk[208:])
+			} else {
+				tameF16(blk)
+				tameF16(blk[2:])
+			}
+		}
+	}
+	var a Acts
+	a.Prepare(typ, randActs(rng, nb*256), 1, nb*256)
+	var got, want float32
+	if typ == gguf.Q6_K {
+		got, want = dotQ6_KImpl(row, a.q, a.d), dotQ6_K(row, a.q, a.d)
+	} else {
+		got, want = dotQ4_KImpl(row, a.q, a.d, a.bs), dotQ4_K(row, a.q, a.d, a.bs)
+	}
+	if !sameFloat(got, want) {
+		t.Fatalf("%s nb=%d seed=%d: asm %v (%08x), go %v (%08x)", typ, nb, seed, got, math.Float32bits(got), want, math.Float32bits(want))
+	}
+}
+
 func checkF16(t *testing.T, row []byte, seed int64) {
 	n := len(row) / 2
 	row = row[:2*n]
@@ -149,6 +178,18 @@ func FuzzDotF32(f *testing.F) {
 	f.Fuzz(func(t *testing.T, row []byte, seed int64) { checkF32(t, row, seed) })
 }
 
+func FuzzDotQ6_K(f *testing.F) {
+	requireAsm(f)
+	addSeeds(f, gguf.Q6_K, 210, 256)
+	f.Fuzz(func(t *testing.T, row []byte, seed int64) { checkK(t, gguf.Q6_K, row, seed) })
+}
+
+func FuzzDotQ4_K(f *testing.F) {
+	requireAsm(f)
+	addSeeds(f, gguf.Q4_K, 144, 256)
+	f.Fuzz(func(t *testing.T, row []byte, seed int64) { checkK(t, gguf.Q4_K, row, seed) })
+}
+
 // TestAsmMatchesGo runs the identity checks on a few hundred random cases in
 // the ordinary test run (the fuzz targets go further).
 func TestAsmMatchesGo(t *testing.T) {
@@ -158,6 +199,10 @@ func TestAsmMatchesGo(t *testing.T) {
 		seed := rng.Int63()
 		checkQ8_0(t, quantRow(t, rng, gguf.Q8_0, 32*rng.Intn(200)), seed)
 		checkQ8_0(t, randBytes(rng, 34*rng.Intn(40)), seed)
+		for _, typ := range []gguf.GGMLType{gguf.Q4_K, gguf.Q6_K} {
+			checkK(t, typ, quantRow(t, rng, typ, 256*rng.Intn(20)), seed)
+			checkK(t, typ, randBytes(rng, typ.TypeSize()*rng.Intn(10)), seed)
+		}
 		n := rng.Intn(3000)
 		checkF16(t, quantRow(t, rng, gguf.F16, n), seed)
 		checkF16(t, randBytes(rng, 2*n), seed)
