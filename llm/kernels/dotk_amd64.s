@@ -181,8 +181,7 @@ q6done:
 // dotQ4_K: exact integer sums per super-block (scales times nibble dots,
 // mins times the activation block sums), then accR and accM fed by fused
 // multiply-adds (lanes 0 and 1 of X4), accR - accM at the end.
-// Locals: 0(SP) the 16 unpacked scale/min bytes, 16(SP) the same as int16.
-TEXT ·dotQ4_KAVX2(SB), NOSPLIT, $48-44
+TEXT ·dotQ4_KAVX2(SB), NOSPLIT, $0-44
 	MOVQ         row+0(FP), SI
 	MOVQ         q+8(FP), DI
 	MOVQ         d+16(FP), DX
@@ -199,7 +198,8 @@ TEXT ·dotQ4_KAVX2(SB), NOSPLIT, $48-44
 	JEQ          q4done
 
 q4loop:
-	// Unpack the 12 scale bytes as llama.cpp does (kmask1..3).
+	// Unpack the 12 scale bytes as llama.cpp does (kmask1..3) into
+	// R8 (scales 0-3), R10 (scales 4-7), R9 (mins 0-3), R11 (mins 4-7).
 	MOVL         4(SI), R8
 	MOVL         8(SI), R9
 	MOVL         12(SI), R10
@@ -211,24 +211,22 @@ q4loop:
 	ANDL         $0x03030303, AX
 	SHLL         $4, AX
 	ORL          AX, R11
-	MOVL         R11, 12(SP)
-	MOVL         R9, AX
-	ANDL         $0x3f3f3f3f, AX
-	MOVL         AX, 8(SP)
+	ANDL         $0x3f3f3f3f, R9
 	ANDL         $0x0f0f0f0f, R10
 	MOVL         R8, AX
 	SHRL         $6, AX
 	ANDL         $0x03030303, AX
 	SHLL         $4, AX
 	ORL          AX, R10
-	MOVL         R10, 4(SP)
 	ANDL         $0x3f3f3f3f, R8
-	MOVL         R8, 0(SP)
-	VPMOVZXBW    0(SP), Y9
-	VMOVDQU      Y9, 16(SP)
+	VMOVD        R8, X15
+	VPINSRD      $1, R10, X15, X15
+	VPMOVZXBW    X15, X15
 
 	// summ: mins (int32) times pair sums of the block sums.
-	VPMOVZXBD    8(SP), Y10
+	VMOVD        R9, X10
+	VPINSRD      $1, R11, X10, X10
+	VPMOVZXBD    X10, Y10
 	VPMADDWD     (BX), Y2, Y11
 	VPMULLD      Y11, Y10, Y10
 	VPXOR        Y8, Y8, Y8
@@ -239,9 +237,11 @@ q4loop:
 	VPAND        Y12, Y1, Y12
 	VPMADDUBSW   0(DI), Y13, Y13
 	VPMADDUBSW   32(DI), Y12, Y12
-	VPBROADCASTW 16(SP), Y14
+	VPBROADCASTW X15, Y14
+	VPSRLDQ      $2, X15, X15
 	VPMADDWD     Y14, Y13, Y13
-	VPBROADCASTW 18(SP), Y14
+	VPBROADCASTW X15, Y14
+	VPSRLDQ      $2, X15, X15
 	VPMADDWD     Y14, Y12, Y12
 	VPADDD       Y13, Y8, Y8
 	VPADDD       Y12, Y8, Y8
@@ -252,9 +252,11 @@ q4loop:
 	VPAND        Y12, Y1, Y12
 	VPMADDUBSW   64(DI), Y13, Y13
 	VPMADDUBSW   96(DI), Y12, Y12
-	VPBROADCASTW 20(SP), Y14
+	VPBROADCASTW X15, Y14
+	VPSRLDQ      $2, X15, X15
 	VPMADDWD     Y14, Y13, Y13
-	VPBROADCASTW 22(SP), Y14
+	VPBROADCASTW X15, Y14
+	VPSRLDQ      $2, X15, X15
 	VPMADDWD     Y14, Y12, Y12
 	VPADDD       Y13, Y8, Y8
 	VPADDD       Y12, Y8, Y8
@@ -265,9 +267,11 @@ q4loop:
 	VPAND        Y12, Y1, Y12
 	VPMADDUBSW   128(DI), Y13, Y13
 	VPMADDUBSW   160(DI), Y12, Y12
-	VPBROADCASTW 24(SP), Y14
+	VPBROADCASTW X15, Y14
+	VPSRLDQ      $2, X15, X15
 	VPMADDWD     Y14, Y13, Y13
-	VPBROADCASTW 26(SP), Y14
+	VPBROADCASTW X15, Y14
+	VPSRLDQ      $2, X15, X15
 	VPMADDWD     Y14, Y12, Y12
 	VPADDD       Y13, Y8, Y8
 	VPADDD       Y12, Y8, Y8
@@ -278,9 +282,11 @@ q4loop:
 	VPAND        Y12, Y1, Y12
 	VPMADDUBSW   192(DI), Y13, Y13
 	VPMADDUBSW   224(DI), Y12, Y12
-	VPBROADCASTW 28(SP), Y14
+	VPBROADCASTW X15, Y14
+	VPSRLDQ      $2, X15, X15
 	VPMADDWD     Y14, Y13, Y13
-	VPBROADCASTW 30(SP), Y14
+	VPBROADCASTW X15, Y14
+	VPSRLDQ      $2, X15, X15
 	VPMADDWD     Y14, Y12, Y12
 	VPADDD       Y13, Y8, Y8
 	VPADDD       Y12, Y8, Y8
