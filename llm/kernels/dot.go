@@ -278,22 +278,26 @@ func dotQ6_K(row []byte, q []int8, d []float32) float32 {
 	return reduce8(&acc)
 }
 
-// dotQ5_0 is ggml_vec_dot_q5_0_q8_0: 5-bit values minus 16.
+// dotQ5_0 is ggml_vec_dot_q5_0_q8_0: 5-bit values minus 16. The high bits
+// of elements j and j+16 are bits j and j+16 of qh.
 func dotQ5_0(row []byte, q []int8, d []float32) float32 {
 	nb := len(d)
 	row = row[:nb*22]
 	var sum float32
 	for b := 0; b < nb; b++ {
-		blk := row[b*22 : b*22+22]
+		blk := row[b*22 : b*22+22 : b*22+22]
 		qh := binary.LittleEndian.Uint32(blk[2:6])
-		qs := blk[6:22]
-		xq := q[b*32 : b*32+32]
+		qs := blk[6:22:22]
+		xq := q[b*32 : b*32+32 : b*32+32]
+		xl, xh := xq[:16:16], xq[16:32:32]
+		hl, hh := qh, qh>>16
 		var s int32
-		for j := 0; j < 16; j++ {
-			v := qs[j]
-			lo := int32(v&0xf|byte((qh>>uint(j))<<4)&0x10) - 16
-			hi := int32(v>>4|byte((qh>>uint(j+12)))&0x10) - 16
-			s += lo*int32(xq[j]) + hi*int32(xq[j+16])
+		for j, v := range qs {
+			lo := int32(v&0xf|byte(hl<<4)&0x10) - 16
+			hi := int32(v>>4|byte(hh<<4)&0x10) - 16
+			s += lo*int32(xl[j]) + hi*int32(xh[j])
+			hl >>= 1
+			hh >>= 1
 		}
 		sum += float32(s) * (f16(blk) * d[b])
 	}
