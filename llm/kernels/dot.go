@@ -202,11 +202,15 @@ func dotQ4_K(row []byte, q []int8, d []float32, bs []int16) float32 {
 	return accR - accM
 }
 
-// dotQ5_K is ggml_vec_dot_q5_K_q8_K.
+// dotQ5_K is ggml_vec_dot_q5_K_q8_K as built for AVX2: per block the
+// scaled integer sums are kept in eight lanes (lane (e%32)/4 for element e)
+// and accumulated with d*lane by fused multiply-adds; the mins term is
+// summed separately (dmin times the exact integer sum) and added at the end.
 func dotQ5_K(row []byte, q []int8, d []float32, bs []int16) float32 {
 	nb := len(d)
 	row = row[:nb*176]
-	var sum float32
+	var acc [8]float32
+	var summs float32
 	for b := 0; b < nb; b++ {
 		blk := row[b*176 : b*176+176]
 		scales := blk[4:16]
@@ -214,7 +218,8 @@ func dotQ5_K(row []byte, q []int8, d []float32, bs []int16) float32 {
 		qs := blk[48:176]
 		xq := q[b*256 : b*256+256]
 		bsum := bs[b*16 : b*16+16]
-		var sumi, summ int32
+		var lanes [8]int32
+		var summ int32
 		for j := 0; j < 4; j++ {
 			sc0, m0 := scaleMinK4(2*j, scales)
 			sc1, m1 := scaleMinK4(2*j+1, scales)
@@ -222,21 +227,20 @@ func dotQ5_K(row []byte, q []int8, d []float32, bs []int16) float32 {
 			x0 := xq[64*j : 64*j+32]
 			x1 := xq[64*j+32 : 64*j+64]
 			sh0, sh1 := uint(2*j), uint(2*j+1)
-			var a0, a1 int32
 			for l := 0; l < 32; l++ {
 				v := qq[l]
 				h := qh[l]
-				a0 += int32(v&0xf|((h>>sh0)&1)<<4) * int32(x0[l])
-				a1 += int32(v>>4|((h>>sh1)&1)<<4) * int32(x1[l])
+				lanes[l>>2] += sc0*int32(v&0xf|((h>>sh0)&1)<<4)*int32(x0[l]) + sc1*int32(v>>4|((h>>sh1)&1)<<4)*int32(x1[l])
 			}
-			sumi += sc0*a0 + sc1*a1
 			summ += m0*(int32(bsum[4*j])+int32(bsum[4*j+1])) + m1*(int32(bsum[4*j+2])+int32(bsum[4*j+3]))
 		}
-		dd := d[b] * f16(blk)
-		dm := d[b] * f16(blk[2:])
-		sum += dd*float32(sumi) - dm*float32(summ)
+		dd := float64(d[b] * f16(blk))
+		for l := range lanes {
+			acc[l] = float32(dd*float64(lanes[l]) + float64(acc[l]))
+		}
+		summs += -d[b] * f16(blk[2:]) * float32(summ)
 	}
-	return sum
+	return reduce8(&acc) + summs
 }
 
 // dotQ6_K is ggml_vec_dot_q6_K_q8_K as built for AVX2: the integer sums of
