@@ -282,27 +282,36 @@ func dotQ6_K(row []byte, q []int8, d []float32) float32 {
 	return reduce8(&acc)
 }
 
+// sum32 is the integer dot product of 32 int8 pairs.
+func sum32(w, x *[32]int8) int32 {
+	var s0, s1, s2, s3 int32
+	for i := 0; i < 32; i += 4 {
+		s0 += int32(w[i]) * int32(x[i])
+		s1 += int32(w[i+1]) * int32(x[i+1])
+		s2 += int32(w[i+2]) * int32(x[i+2])
+		s3 += int32(w[i+3]) * int32(x[i+3])
+	}
+	return s0 + s1 + s2 + s3
+}
+
 // dotQ5_0 is ggml_vec_dot_q5_0_q8_0: 5-bit values minus 16. The high bits
-// of elements j and j+16 are bits j and j+16 of qh.
+// of elements j and j+16 are bits j and j+16 of qh. Each block is unpacked
+// to bytes first, which keeps the multiply loop simple.
 func dotQ5_0(row []byte, q []int8, d []float32) float32 {
 	nb := len(d)
 	row = row[:nb*22]
 	var sum float32
+	var w [32]int8
 	for b := 0; b < nb; b++ {
 		blk := row[b*22 : b*22+22 : b*22+22]
 		qh := binary.LittleEndian.Uint32(blk[2:6])
-		qs := blk[6:22:22]
-		xq := q[b*32 : b*32+32 : b*32+32]
-		xl, xh := xq[:16:16], xq[16:32:32]
-		hl, hh := qh, qh>>16
-		var s int32
-		for j, v := range qs {
-			lo := int32(v&0xf|byte(hl<<4)&0x10) - 16
-			hi := int32(v>>4|byte(hh<<4)&0x10) - 16
-			s += lo*int32(xl[j]) + hi*int32(xh[j])
-			hl >>= 1
-			hh >>= 1
+		qs := (*[16]byte)(blk[6:22])
+		for j := 0; j < 16; j++ {
+			v := qs[j]
+			w[j] = int8(v&0xf|byte(qh>>uint(j)<<4)&0x10) - 16
+			w[j+16] = int8(v>>4|byte(qh>>uint(j+12))&0x10) - 16
 		}
+		s := sum32(&w, (*[32]int8)(q[b*32:b*32+32]))
 		sum += float32(s) * (f16(blk) * d[b])
 	}
 	return sum
