@@ -13,6 +13,13 @@ var (
 	dotQ4_KImpl   = dotQ4_K
 	dotQ6_KImpl   = dotQ6_K
 
+	// One row against four activation vectors at once (prefill), results
+	// in dst[0], dst[stride], dst[2*stride], dst[3*stride]; nil where there
+	// is no such kernel. Per vector they compute exactly what the
+	// one-vector kernels compute.
+	dotQ8_0x4Impl func(row []byte, q []int8, d []float32, dst []float32, stride int)
+	dotF16x4Impl  func(row []byte, x []float32, dst []float32, stride int)
+
 	backend = "go"
 )
 
@@ -28,5 +35,7 @@ func useGoKernels() {
 	dotQ8_0Impl = dotQ8_0
 	dotQ4_KImpl = dotQ4_K
 	dotQ6_KImpl = dotQ6_K
+	dotQ8_0x4Impl = nil
+	dotF16x4Impl = nil
 	backend = "go"
 }

@@ -23,6 +23,12 @@ func dotQ6_KAVX2(row *byte, q *int8, d *float32, nb int) float32
 func dotQ4_KAVX2(row *byte, q *int8, d *float32, bs *int16, nb int) float32
 
 //go:noescape
+func dotQ8_0x4AVX2(row *byte, q *int8, d *float32, nb int, out *float32)
+
+//go:noescape
+func dotF16x16x4AVX2(row *byte, x *float32, n, stride int, out *float32)
+
+//go:noescape
 func dotF16x64AVX2(row *byte, x *float32, n int) float32
 
 //go:noescape
@@ -51,6 +57,8 @@ func useAsmKernels() {
 	dotQ8_0Impl = dotQ8_0AVX2Go
 	dotQ4_KImpl = dotQ4_KAVX2Go
 	dotQ6_KImpl = dotQ6_KAVX2Go
+	dotQ8_0x4Impl = dotQ8_0x4AVX2Go
+	dotF16x4Impl = dotF16x4AVX2
 	backend = "avx2+fma+f16c"
 }
 
@@ -62,6 +70,42 @@ func dotQ8_0AVX2Go(row []byte, q []int8, d []float32) float32 {
 	_ = row[nb*34-1]
 	_ = q[nb*32-1]
 	return dotQ8_0AVX2(&row[0], &q[0], &d[0], nb)
+}
+
+// dotQ8_0x4AVX2Go: q and d hold four vectors of len(d)/4 blocks each.
+func dotQ8_0x4AVX2Go(row []byte, q []int8, d []float32, dst []float32, stride int) {
+	nb := len(d) / 4
+	var out [4]float32
+	if nb > 0 {
+		_ = row[nb*34-1]
+		_ = q[4*nb*32-1]
+		dotQ8_0x4AVX2(&row[0], &q[0], &d[0], nb, &out[0])
+	}
+	_ = dst[3*stride]
+	dst[0], dst[stride], dst[2*stride], dst[3*stride] = out[0], out[1], out[2], out[3]
+}
+
+// dotF16x4AVX2 is dotF16 of row against the four vectors of x (len(x)/4
+// values each).
+func dotF16x4AVX2(row []byte, x []float32, dst []float32, stride int) {
+	c := len(x) / 4
+	_ = dst[3*stride]
+	if c == 0 {
+		dst[0], dst[stride], dst[2*stride], dst[3*stride] = 0, 0, 0, 0
+		return
+	}
+	var out [4]float32
+	row = row[:2*c]
+	m := c &^ 15
+	dotF16x16x4AVX2(&row[0], &x[0], m, 4*c, &out[0])
+	for v := range out {
+		sum := out[v]
+		xv := x[v*c : (v+1)*c]
+		for i := m; i < c; i++ {
+			sum += f16(row[2*i:]) * xv[i]
+		}
+		dst[v*stride] = sum
+	}
 }
 
 func dotQ6_KAVX2Go(row []byte, q []int8, d []float32) float32 {

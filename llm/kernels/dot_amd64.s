@@ -162,3 +162,124 @@ f32fold:
 	VZEROUPPER
 	MOVSS X0, ret+24(FP)
 	RET
+
+// reduce8 of Y(acc) as REDUCE8_Y0 does, stored as float32 at off(R8).
+#define REDUCE8_STORE(acc, xacc, off) \
+	VEXTRACTF128 $1, acc, X9; \
+	VADDPS       xacc, X9, X9; \
+	VMOVHLPS     X9, X9, X10; \
+	VADDPS       X10, X9, X9; \
+	VMOVSHDUP    X9, X10; \
+	VADDSS       X10, X9, X9; \
+	MOVSS        X9, off(R8)
+
+// One Q8_0 block of one activation vector for dotQ8_0x4AVX2: X4 = the
+// weight scale, Y5 = weights, Y6 = |weights|, Y15 = int16 ones.
+#define Q80VEC(qaddr, daddr, acc) \
+	VMULSS       daddr, X4, X7; \
+	VBROADCASTSS X7, Y7; \
+	VMOVDQU      qaddr, Y8; \
+	VPSIGNB      Y5, Y8, Y8; \
+	VPMADDUBSW   Y8, Y6, Y8; \
+	VPMADDWD     Y15, Y8, Y8; \
+	VCVTDQ2PS    Y8, Y8; \
+	VFMADD231PS  Y8, Y7, acc
+
+// func dotQ8_0x4AVX2(row *byte, q *int8, d *float32, nb int, out *float32)
+// dotQ8_0 of one row against four consecutive activation vectors (each
+// nb*32 values, nb scales), out[0..3]; the per-vector arithmetic is exactly
+// dotQ8_0AVX2's, only interleaved.
+TEXT ·dotQ8_0x4AVX2(SB), NOSPLIT, $0-40
+	MOVQ         row+0(FP), SI
+	MOVQ         q+8(FP), DI
+	MOVQ         d+16(FP), DX
+	MOVQ         nb+24(FP), CX
+	MOVQ         out+32(FP), R8
+	MOVQ         CX, R9
+	SHLQ         $5, R9
+	LEAQ         (R9)(R9*2), R11
+	MOVQ         CX, R10
+	SHLQ         $2, R10
+	LEAQ         (R10)(R10*2), R12
+	VXORPS       Y0, Y0, Y0
+	VXORPS       Y1, Y1, Y1
+	VXORPS       Y2, Y2, Y2
+	VXORPS       Y3, Y3, Y3
+	MOVL         $0x00010001, AX
+	VMOVD        AX, X15
+	VPBROADCASTD X15, Y15
+	TESTQ        CX, CX
+	JEQ          q84done
+
+q84loop:
+	MOVWLZX   (SI), AX
+	VMOVD     AX, X4
+	VCVTPH2PS X4, X4
+	VMOVDQU   2(SI), Y5
+	VPABSB    Y5, Y6
+	Q80VEC((DI), (DX), Y0)
+	Q80VEC((DI)(R9*1), (DX)(R10*1), Y1)
+	Q80VEC((DI)(R9*2), (DX)(R10*2), Y2)
+	Q80VEC((DI)(R11*1), (DX)(R12*1), Y3)
+	ADDQ      $34, SI
+	ADDQ      $32, DI
+	ADDQ      $4, DX
+	DECQ      CX
+	JNE       q84loop
+
+q84done:
+	REDUCE8_STORE(Y0, X0, 0)
+	REDUCE8_STORE(Y1, X1, 4)
+	REDUCE8_STORE(Y2, X2, 8)
+	REDUCE8_STORE(Y3, X3, 12)
+	VZEROUPPER
+	RET
+
+// func dotF16x16x4AVX2(row *byte, x *float32, n, stride int, out *float32)
+// dotF16x16AVX2 of one row against four activation vectors stride bytes
+// apart, out[0..3]. n is a multiple of 16.
+TEXT ·dotF16x16x4AVX2(SB), NOSPLIT, $0-40
+	MOVQ   row+0(FP), SI
+	MOVQ   x+8(FP), DI
+	MOVQ   n+16(FP), CX
+	MOVQ   stride+24(FP), R9
+	MOVQ   out+32(FP), R8
+	LEAQ   (R9)(R9*2), R11
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	SHRQ   $4, CX
+	JEQ    f164fold
+
+f164loop:
+	VCVTPH2PS   (SI), Y8
+	VCVTPH2PS   16(SI), Y9
+	VFMADD231PS (DI), Y8, Y0
+	VFMADD231PS 32(DI), Y9, Y1
+	VFMADD231PS (DI)(R9*1), Y8, Y2
+	VFMADD231PS 32(DI)(R9*1), Y9, Y3
+	VFMADD231PS (DI)(R9*2), Y8, Y4
+	VFMADD231PS 32(DI)(R9*2), Y9, Y5
+	VFMADD231PS (DI)(R11*1), Y8, Y6
+	VFMADD231PS 32(DI)(R11*1), Y9, Y7
+	ADDQ        $32, SI
+	ADDQ        $64, DI
+	DECQ        CX
+	JNE         f164loop
+
+f164fold:
+	VADDPS Y1, Y0, Y0
+	VADDPS Y3, Y2, Y2
+	VADDPS Y5, Y4, Y4
+	VADDPS Y7, Y6, Y6
+	REDUCE8_STORE(Y0, X0, 0)
+	REDUCE8_STORE(Y2, X2, 4)
+	REDUCE8_STORE(Y4, X4, 8)
+	REDUCE8_STORE(Y6, X6, 12)
+	VZEROUPPER
+	RET

@@ -65,6 +65,19 @@ func checkQ8_0(t *testing.T, row []byte, seed int64) {
 	if !sameFloat(got, want) {
 		t.Fatalf("nb=%d seed=%d: asm %v (%08x), go %v (%08x)", nb, seed, got, math.Float32bits(got), want, math.Float32bits(want))
 	}
+	if dotQ8_0x4Impl != nil {
+		// Four vectors at once, each against its own one-vector result.
+		var a4 Acts
+		a4.Prepare(gguf.Q8_0, randActs(rng, 4*nb*32), 4, nb*32)
+		out := make([]float32, 8)
+		dotQ8_0x4Impl(row, a4.q, a4.d, out[1:], 2)
+		for v := 0; v < 4; v++ {
+			want := dotQ8_0(row, a4.q[v*nb*32:(v+1)*nb*32], a4.d[v*nb:(v+1)*nb])
+			if got := out[1+2*v]; !sameFloat(got, want) {
+				t.Fatalf("x4 vector %d nb=%d seed=%d: asm %v, go %v", v, nb, seed, got, want)
+			}
+		}
+	}
 }
 
 func checkK(t *testing.T, typ gguf.GGMLType, row []byte, seed int64) {
@@ -112,6 +125,18 @@ func checkF16(t *testing.T, row []byte, seed int64) {
 	}
 	if got, want := dotF16Impl(row, a.f), dotF16(row, a.f); !sameFloat(got, want) {
 		t.Fatalf("dotF16 n=%d seed=%d: asm %v (%08x), go %v (%08x)", n, seed, got, math.Float32bits(got), want, math.Float32bits(want))
+	}
+	if dotF16x4Impl != nil {
+		var a4 Acts
+		a4.Prepare(gguf.F16, randActs(rng, 4*n), 4, n)
+		out := make([]float32, 9)
+		dotF16x4Impl(row, a4.f, out[2:], 2)
+		for v := 0; v < 4; v++ {
+			want := dotF16(row, a4.f[v*n:(v+1)*n])
+			if got := out[2+2*v]; !sameFloat(got, want) {
+				t.Fatalf("dotF16 x4 vector %d n=%d seed=%d: asm %v, go %v", v, n, seed, got, want)
+			}
+		}
 	}
 }
 
@@ -221,7 +246,7 @@ func TestMatMulBothPaths(t *testing.T) {
 	const rows, cols = 29, 768
 	for _, typ := range allTypes {
 		m := randMatrix(t, rng, typ, rows, cols)
-		for _, n := range []int{1, 3} {
+		for _, n := range []int{1, 3, 4, 9} {
 			x := randVec(rng, n*cols, 1)
 			asm := make([]float32, n*rows)
 			useAsmKernels()
