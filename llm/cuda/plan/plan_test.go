@@ -2,7 +2,11 @@ package plan
 
 import (
 	"bytes"
+	"fmt"
 	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -357,5 +361,93 @@ func TestLaunchGeometry(t *testing.T) {
 	}
 	if err := (Launch{}).Validate(); err == nil {
 		t.Error("empty launch passed validation")
+	}
+}
+
+func TestKernelsInPTX(t *testing.T) {
+	for _, m := range Modules {
+		for _, arch := range Archs {
+			b, err := os.ReadFile(filepath.Join("..", "kernels", PTXName(m.Name, arch)))
+			if err != nil {
+				t.Fatalf("%v (run go generate -tags cuda ./llm/cuda)", err)
+			}
+			s := string(b)
+			if !strings.Contains(s, fmt.Sprintf(".target sm_%d\n", arch)) {
+				t.Errorf("%s: not built for sm_%d", PTXName(m.Name, arch), arch)
+			}
+			// PTX ISA 7.8 is what CUDA 11.8 writes; drivers from 520 on load it.
+			if !strings.Contains(s, ".version 7.8\n") {
+				t.Errorf("%s: not PTX ISA 7.8 (CUDA 11.8)", PTXName(m.Name, arch))
+			}
+			for _, k := range m.Kernels {
+				if !strings.Contains(s, ".entry "+k+"(") {
+					t.Errorf("%s: no kernel %s", PTXName(m.Name, arch), k)
+				}
+			}
+		}
+		if _, err := os.Stat(filepath.Join("..", "kernels", m.Name+".cu")); err != nil {
+			t.Errorf("module %s has no source: %v", m.Name, err)
+		}
+	}
+	for _, ty := range DeviceTypes() {
+		found := false
+		for _, k := range Modules[3].Kernels {
+			found = found || k == MatVecKernel(ty)
+		}
+		if !found {
+			t.Errorf("no matrix-vector kernel for %v", ty)
+		}
+	}
+}
+
+// The committed PTX is what the .cu sources compile to (checked where nvcc
+// is installed: Debian's nvidia-cuda-toolkit).
+func TestPTXUpToDate(t *testing.T) {
+	nvcc, err := exec.LookPath("nvcc")
+	if err != nil {
+		t.Skip("nvcc not installed (apt-get install nvidia-cuda-toolkit from non-free)")
+	}
+	if testing.Short() {
+		t.Skip("compiles the kernels")
+	}
+	dir := t.TempDir()
+	srcs, _ := filepath.Glob(filepath.Join("..", "kernels", "*"))
+	for _, s := range srcs {
+		b, err := os.ReadFile(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, filepath.Base(s)), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cmd := exec.Command("sh", filepath.Join(dir, "build.sh"))
+	cmd.Env = append(os.Environ(), "NVCC="+nvcc)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("build.sh: %v\n%s", err, out)
+	}
+	for _, m := range Modules {
+		for _, arch := range Archs {
+			n := PTXName(m.Name, arch)
+			want, _ := os.ReadFile(filepath.Join(dir, n))
+			got, _ := os.ReadFile(filepath.Join("..", "kernels", n))
+			if !bytes.Equal(got, want) {
+				t.Errorf("%s is stale: run go generate -tags cuda ./llm/cuda", n)
+			}
+		}
+	}
+}
+
+func TestPickArch(t *testing.T) {
+	for _, tc := range []struct{ major, minor, want int }{{8, 0, 80}, {8, 6, 80}, {8, 9, 80}, {9, 0, 90}, {10, 0, 90}, {12, 0, 90}} {
+		if got, err := PickArch(tc.major, tc.minor); err != nil || got != tc.want {
+			t.Errorf("%d.%d: %d, %v; want %d", tc.major, tc.minor, got, err, tc.want)
+		}
+	}
+	if _, err := PickArch(7, 5); err == nil {
+		t.Error("sm_75 accepted")
+	}
+	if MatVecKernel(gguf.Q4_K) != "matvec_q4_k" || MatVecKernel(gguf.BF16) != "matvec_bf16" {
+		t.Error("MatVecKernel names")
 	}
 }
