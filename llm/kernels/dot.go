@@ -145,15 +145,18 @@ func dotQ4_0(row []byte, q []int8, d []float32) float32 {
 	nb := len(d)
 	row = row[:nb*18]
 	var sum float32
+	var w [32]int8
 	for b := 0; b < nb; b++ {
-		blk := row[b*18 : b*18+18]
-		qs := blk[2:18]
-		xq := q[b*32 : b*32+32]
-		var s int32
-		for j := 0; j < 16; j++ {
-			v := qs[j]
-			s += (int32(v&0xf)-8)*int32(xq[j]) + (int32(v>>4)-8)*int32(xq[j+16])
+		blk := row[b*18 : b*18+18 : b*18+18]
+		qs := blk[2:18:18]
+		for l := 0; l < 4; l++ {
+			v := qs[4*l : 4*l+4 : 4*l+4]
+			wl := w[4*l : 4*l+4 : 4*l+4]
+			wh := w[16+4*l : 16+4*l+4 : 16+4*l+4]
+			wl[0], wl[1], wl[2], wl[3] = int8(v[0]&0xf)-8, int8(v[1]&0xf)-8, int8(v[2]&0xf)-8, int8(v[3]&0xf)-8
+			wh[0], wh[1], wh[2], wh[3] = int8(v[0]>>4)-8, int8(v[1]>>4)-8, int8(v[2]>>4)-8, int8(v[3]>>4)-8
 		}
+		s := sum32(&w, (*[32]int8)(q[b*32:b*32+32]))
 		sum += float32(s) * (f16(blk) * d[b])
 	}
 	return sum
@@ -282,16 +285,17 @@ func dotQ6_K(row []byte, q []int8, d []float32) float32 {
 	return reduce8(&acc)
 }
 
-// sum32 is the integer dot product of 32 int8 pairs.
+// sum32 is the integer dot product of 32 int8 pairs, written as eight
+// straight-line groups of four (the shape the Go compiler turns into the
+// fastest scalar code).
 func sum32(w, x *[32]int8) int32 {
-	var s0, s1, s2, s3 int32
-	for i := 0; i < 32; i += 4 {
-		s0 += int32(w[i]) * int32(x[i])
-		s1 += int32(w[i+1]) * int32(x[i+1])
-		s2 += int32(w[i+2]) * int32(x[i+2])
-		s3 += int32(w[i+3]) * int32(x[i+3])
+	var s int32
+	for l := 0; l < 8; l++ {
+		ww := w[4*l : 4*l+4 : 4*l+4]
+		xx := x[4*l : 4*l+4 : 4*l+4]
+		s += int32(ww[0])*int32(xx[0]) + int32(ww[1])*int32(xx[1]) + int32(ww[2])*int32(xx[2]) + int32(ww[3])*int32(xx[3])
 	}
-	return s0 + s1 + s2 + s3
+	return s
 }
 
 // dotQ5_0 is ggml_vec_dot_q5_0_q8_0: 5-bit values minus 16. The high bits
@@ -306,10 +310,21 @@ func dotQ5_0(row []byte, q []int8, d []float32) float32 {
 		blk := row[b*22 : b*22+22 : b*22+22]
 		qh := binary.LittleEndian.Uint32(blk[2:6])
 		qs := (*[16]byte)(blk[6:22])
-		for j := 0; j < 16; j++ {
-			v := qs[j]
-			w[j] = int8(v&0xf|byte(qh>>uint(j)<<4)&0x10) - 16
-			w[j+16] = int8(v>>4|byte(qh>>uint(j+12))&0x10) - 16
+		lo, hi := qh<<4, qh>>12
+		for l := 0; l < 4; l++ {
+			v := qs[4*l : 4*l+4 : 4*l+4]
+			wl := w[4*l : 4*l+4 : 4*l+4]
+			wh := w[16+4*l : 16+4*l+4 : 16+4*l+4]
+			wl[0] = int8(v[0]&0xf|byte(lo)&0x10) - 16
+			wl[1] = int8(v[1]&0xf|byte(lo>>1)&0x10) - 16
+			wl[2] = int8(v[2]&0xf|byte(lo>>2)&0x10) - 16
+			wl[3] = int8(v[3]&0xf|byte(lo>>3)&0x10) - 16
+			wh[0] = int8(v[0]>>4|byte(hi)&0x10) - 16
+			wh[1] = int8(v[1]>>4|byte(hi>>1)&0x10) - 16
+			wh[2] = int8(v[2]>>4|byte(hi>>2)&0x10) - 16
+			wh[3] = int8(v[3]>>4|byte(hi>>3)&0x10) - 16
+			lo >>= 4
+			hi >>= 4
 		}
 		s := sum32(&w, (*[32]int8)(q[b*32:b*32+32]))
 		sum += float32(s) * (f16(blk) * d[b])
