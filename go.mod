@@ -25,6 +25,7 @@ require (
 	golang.org/x/text v0.43.0
 	google.golang.org/grpc v1.83.2
 	google.golang.org/protobuf v1.36.12
+	gorgonia.org/cu v0.9.6
 	modernc.org/sqlite v1.62.0
 )
 

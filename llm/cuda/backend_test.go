@@ -1,0 +1,219 @@
+//go:build cuda
+
+package cuda
+
+// These tests need an NVIDIA GPU and its driver: gorgonia.org/cu exits the
+// process in its init where there is none. Build them on the development
+// machine with
+//
+//	go test -c -tags cuda -o .gpu/cuda.test ./llm/cuda
+//
+// and run .gpu/cuda.test -test.v on the GPU machine.
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/docent-dev/docent/llm/cuda/plan"
+	"github.com/docent-dev/docent/llm/gguf"
+	"github.com/docent-dev/docent/llm/model"
+	"github.com/docent-dev/docent/llm/synth"
+)
+
+func writeSynth(t testing.TB, preset, quant string) *gguf.File {
+	t.Helper()
+	p, err := synth.Lookup(preset)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), preset+"-"+quant+".gguf")
+	if _, err := synth.WriteFile(path, p, synth.Options{Quant: quant, Seed: 11}); err != nil {
+		t.Fatal(err)
+	}
+	f, err := gguf.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	return f
+}
+
+func relL2(got, want []float32) float64 {
+	var num, den float64
+	for i := range want {
+		d := float64(got[i]) - float64(want[i])
+		num += d * d
+		den += float64(want[i]) * float64(want[i])
+	}
+	return math.Sqrt(num / den)
+}
+
+func argmax(v []float32) int {
+	best := 0
+	for i, x := range v {
+		if x > v[best] {
+			best = i
+		}
+	}
+	return best
+}
+
+// Decode logits on the GPU match the CPU backend's within 1e-2 relative
+// L2, token after token, for F16 and the quantized paths.
+func TestDecodeParityWithCPU(t *testing.T) {
+	for _, tc := range []struct{ preset, quant string }{
+		{"llama-tiny", "f16"}, {"llama-tiny", "bf16"}, {"llama-tiny", "q8_0"}, {"llama-tiny", "q4_k"},
+		{"llama-tiny", "q6_k"}, {"llama-tiny", "q4_0"}, {"llama-tiny", "q5_0"}, {"llama-tiny", "f32"},
+		{"qwen2-tiny", "f16"}, {"qwen2-tiny", "q4_k"},
+	} {
+		t.Run(tc.preset+"/"+tc.quant, func(t *testing.T) {
+			f := writeSynth(t, tc.preset, tc.quant)
+			d, err := model.LoadDecoder(f, model.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer d.Close()
+			const ctx = 96
+			s := d.NewSession(ctx)
+			g, err := New(f, Options{MaxCtx: ctx})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer g.Close()
+			t.Logf("device %s; plan %s", g.DeviceName(), plan.HumanBytes(g.Plan().Total()))
+			tok := int32(1)
+			agree, worst := 0, 0.0
+			const steps = 40
+			for i := 0; i < steps; i++ {
+				want, err := s.Decode(tok)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got, err := g.Decode(tok)
+				if err != nil {
+					t.Fatal(err)
+				}
+				r := relL2(got, want)
+				worst = math.Max(worst, r)
+				if r > 1e-2 || math.IsNaN(r) {
+					t.Fatalf("step %d (token %d): relative L2 %.3g > 1e-2", i, tok, r)
+				}
+				if argmax(got) == argmax(want) {
+					agree++
+				}
+				tok = int32(argmax(want)) // follow the CPU's greedy path
+			}
+			t.Logf("worst relative L2 %.3g; greedy token agreed %d/%d", worst, agree, steps)
+			if g.Len() != steps {
+				t.Errorf("Len %d, want %d", g.Len(), steps)
+			}
+		})
+	}
+}
+
+func TestDecodeErrors(t *testing.T) {
+	f := writeSynth(t, "llama-tiny", "f16")
+	g, err := New(f, Options{MaxCtx: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer g.Close()
+	if _, err := g.Decode(-1); err == nil {
+		t.Error("token -1 accepted")
+	}
+	if _, err := g.Decode(int32(g.Config().Vocab)); err == nil {
+		t.Error("token past the vocabulary accepted")
+	}
+	for i := 0; i < 2; i++ {
+		if _, err := g.Decode(3); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := g.Decode(3); !errors.Is(err, model.ErrContextFull) {
+		t.Errorf("full cache: %v", err)
+	}
+	g.Reset()
+	if _, err := g.Decode(3); err != nil {
+		t.Errorf("after Reset: %v", err)
+	}
+	if _, err := New(f, Options{Device: 99}); err == nil || !strings.Contains(err.Error(), "device 99") {
+		t.Errorf("device 99: %v", err)
+	}
+}
+
+func TestOutOfMemoryMessage(t *testing.T) {
+	f := writeSynth(t, "llama-tiny", "f16")
+	d, err := model.LoadDecoder(f, model.Options{Threads: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	p, err := plan.ForDecoder(d.Config, f, 512)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = oomError(errors.New("OutOfMemory"), "weights", p.Size(plan.Weights), p, 1<<20, 80<<30)
+	msg := err.Error()
+	for _, want := range []string{"out of device memory", "weights", "KV cache", "512 positions", "1.0 MiB free", "80.00 GiB"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("message lacks %q: %s", want, msg)
+		}
+	}
+	if !errors.Is(err, ErrOutOfMemory) {
+		t.Error("not ErrOutOfMemory")
+	}
+}
+
+// TestDecodeSpeed reports decode tokens/s on the GPU and the CPU for the
+// model in DOCENT_CUDA_BENCH_MODEL (a GGUF path, e.g. from docent model
+// synth); it is skipped otherwise.
+func TestDecodeSpeed(t *testing.T) {
+	path := os.Getenv("DOCENT_CUDA_BENCH_MODEL")
+	if path == "" {
+		t.Skip("set DOCENT_CUDA_BENCH_MODEL to a GGUF decoder")
+	}
+	f, err := gguf.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	g, err := New(f, Options{MaxCtx: 1024})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer g.Close()
+	const n = 128
+	if _, err := g.Decode(1); err != nil { // warm-up (JIT, caches)
+		t.Fatal(err)
+	}
+	start := time.Now()
+	for i := 0; i < n; i++ {
+		if _, err := g.Decode(int32(1 + i%100)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	gpu := float64(n) / time.Since(start).Seconds()
+	bytesPerTok := float64(g.Plan().WeightBytesPerToken())
+	d, err := model.LoadDecoder(f, model.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	s := d.NewSession(1024)
+	const nc = 16
+	start = time.Now()
+	for i := 0; i < nc; i++ {
+		if _, err := s.Decode(int32(1 + i%100)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cpu := float64(nc) / time.Since(start).Seconds()
+	fmt.Printf("decode %s on %s: GPU %.1f tok/s (%.1f GB/s of weights), CPU %.1f tok/s (%d threads), %.1fx\n",
+		filepath.Base(path), g.DeviceName(), gpu, gpu*bytesPerTok/1e9, cpu, d.Threads(), gpu/cpu)
+}
