@@ -37,5 +37,7 @@ func useGoKernels() {
 	dotQ6_KImpl = dotQ6_K
 	dotQ8_0x4Impl = nil
 	dotF16x4Impl = nil
+	scaleRoundF16Impl = scaleRoundF16Go
+	axpyRoundF16Impl = axpyRoundF16Go
 	backend = "go"
 }

@@ -29,6 +29,12 @@ func dotQ8_0x4AVX2(row *byte, q *int8, d *float32, nb int, out *float32)
 func dotF16x16x4AVX2(row *byte, x *float32, n, stride int, out *float32)
 
 //go:noescape
+func scaleRoundF16AVX2(x *float32, n int, s float32)
+
+//go:noescape
+func axpyRoundF16AVX2(x *float32, v *uint16, n int, s float32)
+
+//go:noescape
 func dotF16x64AVX2(row *byte, x *float32, n int) float32
 
 //go:noescape
@@ -59,6 +65,8 @@ func useAsmKernels() {
 	dotQ6_KImpl = dotQ6_KAVX2Go
 	dotQ8_0x4Impl = dotQ8_0x4AVX2Go
 	dotF16x4Impl = dotF16x4AVX2
+	scaleRoundF16Impl = scaleRoundF16AVX2Go
+	axpyRoundF16Impl = axpyRoundF16AVX2Go
 	backend = "avx2+fma+f16c"
 }
 
@@ -70,6 +78,25 @@ func dotQ8_0AVX2Go(row []byte, q []int8, d []float32) float32 {
 	_ = row[nb*34-1]
 	_ = q[nb*32-1]
 	return dotQ8_0AVX2(&row[0], &q[0], &d[0], nb)
+}
+
+func scaleRoundF16AVX2Go(x []float32, s float32) {
+	n := len(x)
+	m := n &^ 7
+	if m > 0 {
+		scaleRoundF16AVX2(&x[0], m, s)
+	}
+	scaleRoundF16Go(x[m:], s)
+}
+
+func axpyRoundF16AVX2Go(x []float32, v []uint16, s float32) {
+	n := len(x)
+	v = v[:n]
+	m := n &^ 7
+	if m > 0 {
+		axpyRoundF16AVX2(&x[0], &v[0], m, s)
+	}
+	axpyRoundF16Go(x[m:], v[m:], s)
 }
 
 // dotQ8_0x4AVX2Go: q and d hold four vectors of len(d)/4 blocks each.

@@ -283,3 +283,50 @@ f164fold:
 	REDUCE8_STORE(Y6, X6, 12)
 	VZEROUPPER
 	RET
+
+// func scaleRoundF16AVX2(x *float32, n int, s float32)
+// x[i] = F16-rounded x[i]*s for n (a multiple of 8) values.
+TEXT ·scaleRoundF16AVX2(SB), NOSPLIT, $0-20
+	MOVQ         x+0(FP), DI
+	MOVQ         n+8(FP), CX
+	VBROADCASTSS s+16(FP), Y1
+	SHRQ         $3, CX
+	JEQ          srdone
+
+srloop:
+	VMULPS    (DI), Y1, Y0
+	VCVTPS2PH $0, Y0, X0
+	VCVTPH2PS X0, Y0
+	VMOVUPS   Y0, (DI)
+	ADDQ      $32, DI
+	DECQ      CX
+	JNE       srloop
+
+srdone:
+	VZEROUPPER
+	RET
+
+// func axpyRoundF16AVX2(x *float32, v *uint16, n int, s float32)
+// x[i] = F16-rounded fma(f16 v[i], s, x[i]) for n (a multiple of 8) values.
+TEXT ·axpyRoundF16AVX2(SB), NOSPLIT, $0-28
+	MOVQ         x+0(FP), DI
+	MOVQ         v+8(FP), SI
+	MOVQ         n+16(FP), CX
+	VBROADCASTSS s+24(FP), Y1
+	SHRQ         $3, CX
+	JEQ          axdone
+
+axloop:
+	VCVTPH2PS   (SI), Y0
+	VFMADD213PS (DI), Y1, Y0
+	VCVTPS2PH   $0, Y0, X0
+	VCVTPH2PS   X0, Y0
+	VMOVUPS     Y0, (DI)
+	ADDQ        $16, SI
+	ADDQ        $32, DI
+	DECQ        CX
+	JNE         axloop
+
+axdone:
+	VZEROUPPER
+	RET

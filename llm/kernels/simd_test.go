@@ -50,6 +50,7 @@ func randActs(rng *rand.Rand, n int) []float32 {
 }
 
 func checkQ8_0(t *testing.T, row []byte, seed int64) {
+	row = append([]byte(nil), row...) // the fuzzer's input is not ours to change
 	nb := len(row) / 34
 	row = row[:nb*34]
 	rng := rand.New(rand.NewSource(seed))
@@ -81,6 +82,7 @@ func checkQ8_0(t *testing.T, row []byte, seed int64) {
 }
 
 func checkK(t *testing.T, typ gguf.GGMLType, row []byte, seed int64) {
+	row = append([]byte(nil), row...)
 	bsz := typ.TypeSize()
 	nb := len(row) / bsz
 	row = row[:nb*bsz]
@@ -110,6 +112,7 @@ func checkK(t *testing.T, typ gguf.GGMLType, row []byte, seed int64) {
 }
 
 func checkF16(t *testing.T, row []byte, seed int64) {
+	row = append([]byte(nil), row...) // the fuzzer's input is not ours to change
 	n := len(row) / 2
 	row = row[:2*n]
 	rng := rand.New(rand.NewSource(seed))
@@ -141,6 +144,7 @@ func checkF16(t *testing.T, row []byte, seed int64) {
 }
 
 func checkF32(t *testing.T, row []byte, seed int64) {
+	row = append([]byte(nil), row...) // the fuzzer's input is not ours to change
 	n := len(row) / 4
 	row = row[:4*n]
 	rng := rand.New(rand.NewSource(seed))
@@ -203,6 +207,57 @@ func FuzzDotF32(f *testing.F) {
 	f.Fuzz(func(t *testing.T, row []byte, seed int64) { checkF32(t, row, seed) })
 }
 
+func checkF16Ops(t *testing.T, vb []byte, seed int64) {
+	vb = append([]byte(nil), vb...) // the fuzzer's input is not ours to change
+	n := len(vb) / 2
+	rng := rand.New(rand.NewSource(seed))
+	v := make([]uint16, n)
+	for i := range v {
+		v[i] = binary.LittleEndian.Uint16(vb[2*i:])
+		if seed&1 == 0 {
+			v[i] &^= 0x4000 // finite
+		}
+	}
+	x := randActs(rng, n)
+	if seed&2 == 0 {
+		for i := range x {
+			x[i] = f16r(x[i])
+		}
+	}
+	s := float32(math.Exp(rng.NormFloat64() * 2))
+	if seed&4 == 0 {
+		s = float32(rng.Float64())
+	}
+	got, want := append([]float32(nil), x...), append([]float32(nil), x...)
+	scaleRoundF16Impl(got, s)
+	scaleRoundF16Go(want, s)
+	for i := range want {
+		if !sameFloat(got[i], want[i]) {
+			t.Fatalf("ScaleRoundF16 n=%d seed=%d: [%d] asm %v, go %v", n, seed, i, got[i], want[i])
+		}
+	}
+	axpyRoundF16Impl(got, v, s)
+	axpyRoundF16Go(want, v, s)
+	for i := range want {
+		if !sameFloat(got[i], want[i]) {
+			t.Fatalf("AxpyRoundF16 n=%d seed=%d: [%d] asm %v, go %v", n, seed, i, got[i], want[i])
+		}
+	}
+	vb = vb[:2*n]
+	for i, h := range v {
+		binary.LittleEndian.PutUint16(vb[2*i:], h)
+	}
+	if g, w := DotF16Vec(v, x), dotF16Vec(vb, x); !sameFloat(g, w) {
+		t.Fatalf("DotF16Vec n=%d seed=%d: asm %v, go %v", n, seed, g, w)
+	}
+}
+
+func FuzzF16Ops(f *testing.F) {
+	requireAsm(f)
+	addSeeds(f, gguf.F16, 2, 1)
+	f.Fuzz(func(t *testing.T, v []byte, seed int64) { checkF16Ops(t, v, seed) })
+}
+
 func FuzzDotQ6_K(f *testing.F) {
 	requireAsm(f)
 	addSeeds(f, gguf.Q6_K, 210, 256)
@@ -232,6 +287,8 @@ func TestAsmMatchesGo(t *testing.T) {
 		checkF16(t, quantRow(t, rng, gguf.F16, n), seed)
 		checkF16(t, randBytes(rng, 2*n), seed)
 		checkF32(t, randBytes(rng, 4*n), seed)
+		checkF16Ops(t, randBytes(rng, 2*(n%300)), seed)
+		checkF16Ops(t, quantRow(t, rng, gguf.F16, n%300), seed)
 	}
 }
 
