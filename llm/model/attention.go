@@ -4,6 +4,7 @@ import (
 	"math"
 
 	"github.com/docent-dev/docent/llm/gguf"
+	"github.com/docent-dev/docent/llm/kernels"
 )
 
 // attnTask computes attention for items token*Heads+head of the current
@@ -60,16 +61,12 @@ func flashAttention(out, q []float32, kc, vc []uint16, nkv, kOff, kStride, vOff,
 			mold := M
 			M = sc
 			ms = expf(mold - M)
-			for c := range out {
-				out[c] = f16r(out[c] * ms)
-			}
+			kernels.ScaleRoundF16(out, ms)
 		} else {
 			vs = expf(sc - M)
 		}
 		vrow := vc[j*vStride+vOff : j*vStride+vOff+hdv]
-		for c, vb := range vrow {
-			out[c] = f16r(float32(math.FMA(float64(gguf.FP16ToFP32(vb)), float64(vs), float64(out[c]))))
-		}
+		kernels.AxpyRoundF16(out, vrow, vs)
 		S = fma32(S, ms, vs)
 	}
 	var inv float32
@@ -116,33 +113,4 @@ func classicAttention(out, q []float32, kc, vc []uint16, sc []float32, kOff, kSt
 // dotF16Attn is ggml_vec_dot_f16 as built for AVX-512: four accumulators of
 // 16 lanes fed with fused multiply-adds, reduced pairwise; the tail in
 // float64.
-func dotF16Attn(k []uint16, q []float32) float32 {
-	n := len(q)
-	k = k[:n]
-	var acc [4][16]float32
-	i := 0
-	for ; i+64 <= n; i += 64 {
-		for a := 0; a < 4; a++ {
-			kk := k[i+16*a : i+16*a+16]
-			qq := q[i+16*a : i+16*a+16]
-			ac := &acc[a]
-			for l := 0; l < 16; l++ {
-				ac[l] = float32(math.FMA(float64(gguf.FP16ToFP32(kk[l])), float64(qq[l]), float64(ac[l])))
-			}
-		}
-	}
-	var r [16]float32
-	for l := 0; l < 16; l++ {
-		r[l] = (acc[0][l] + acc[2][l]) + (acc[1][l] + acc[3][l])
-	}
-	for w := 8; w >= 1; w /= 2 {
-		for l := 0; l < w; l++ {
-			r[l] += r[l+w]
-		}
-	}
-	sum := float64(r[0])
-	for ; i < n; i++ {
-		sum += float64(gguf.FP16ToFP32(k[i]) * q[i])
-	}
-	return float32(sum)
-}
+func dotF16Attn(k []uint16, q []float32) float32 { return kernels.DotF16Vec(k, q) }
