@@ -2,12 +2,14 @@ package agent
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
 
 	"github.com/docent-dev/docent/agent/grounding"
 	"github.com/docent-dev/docent/retrieval"
+	"github.com/docent-dev/docent/tools"
 )
 
 // Message is one chat turn given to a Generator.
@@ -36,7 +38,38 @@ type QueryEmbedder interface {
 // contextFitter is implemented by generators that can tell whether a
 // prompt fits their context window.
 type contextFitter interface {
-	Fits(ctx context.Context, msgs []Message) (bool, error)
+	Fits(ctx context.Context, msgs []Message, tools []tools.Info) (bool, error)
+}
+
+// ErrContextOverflow: even the question with its best source does not fit
+// the generator's context (raise generator.context or shorten chunks).
+var ErrContextOverflow = errors.New("prompt does not fit the model's context")
+
+// fitSources drops the weakest sources until the prompt (with the tools'
+// descriptions, if any) fits the generator's context. ok is false when
+// even one source does not fit.
+func (a *Agent) fitSources(ctx context.Context, question string, hits []retrieval.Hit, infos []tools.Info, system string) ([]retrieval.Hit, bool, error) {
+	f, isFitter := a.Generator.(contextFitter)
+	if !isFitter {
+		return hits, true, nil
+	}
+	for {
+		msgs := Prompt(question, hits)
+		if system != "" {
+			msgs[0].Content = system
+		}
+		fits, err := f.Fits(ctx, msgs, infos)
+		if err != nil {
+			return nil, false, fmt.Errorf("prompt: %w", err)
+		}
+		if fits {
+			return hits, true, nil
+		}
+		if len(hits) <= 1 {
+			return hits, false, nil
+		}
+		hits = hits[:len(hits)-1]
+	}
 }
 
 // Claim is one checked sentence of an answer (see agent/grounding).
@@ -76,20 +109,12 @@ func (a *Agent) generate(ctx context.Context, question string, hits []retrieval.
 		onToken = func(p string) { emit(Event{Type: "token", Data: map[string]string{"text": p}}) }
 	}
 	// Drop the weakest sources until the prompt fits the model's context.
-	if f, ok := a.Generator.(contextFitter); ok {
-		for {
-			fits, err := f.Fits(ctx, Prompt(question, hits))
-			if err != nil {
-				return nil, fmt.Errorf("prompt: %w", err)
-			}
-			if fits {
-				break
-			}
-			if len(hits) == 1 {
-				return nil, fmt.Errorf("%w: the question and its best source do not fit the model's context", ErrInvalid)
-			}
-			hits = hits[:len(hits)-1]
-		}
+	hits, ok, err := a.fitSources(ctx, question, hits, nil, "")
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, fmt.Errorf("%w: the question and its best source need more than the model's context", ErrContextOverflow)
 	}
 	text, err := a.Generator.Generate(ctx, Prompt(question, hits), onToken)
 	if err != nil {

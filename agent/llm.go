@@ -41,10 +41,11 @@ func (g ModelGenerator) Generate(ctx context.Context, msgs []Message, onToken fu
 	return res.Text, nil
 }
 
-// Fits reports whether msgs leave room for the answer (Params.MaxTokens,
-// or a quarter of the context) in the model's context.
-func (g ModelGenerator) Fits(ctx context.Context, msgs []Message) (bool, error) {
-	toks, err := g.Model.PromptTokens(ctx, llm.Request{Messages: chatMessages(msgs)})
+// Fits reports whether msgs (and the tools' descriptions, when given)
+// leave room for the answer (Params.MaxTokens, or a quarter of the
+// context) in the model's context.
+func (g ModelGenerator) Fits(ctx context.Context, msgs []Message, infos []tools.Info) (bool, error) {
+	toks, err := g.Model.PromptTokens(ctx, llm.Request{Messages: chatMessages(msgs), Tools: chatTools(infos)})
 	if err != nil {
 		return false, err
 	}
@@ -54,6 +55,14 @@ func (g ModelGenerator) Fits(ctx context.Context, msgs []Message) (bool, error) 
 		room = n / 4
 	}
 	return len(toks)+room <= n, nil
+}
+
+func chatTools(infos []tools.Info) []chat.Tool {
+	var ct []chat.Tool
+	for _, t := range infos {
+		ct = append(ct, chat.Tool{Name: t.Name, Description: t.Description, Parameters: t.Parameters})
+	}
+	return ct
 }
 
 func chatMessages(msgs []Message) []chat.Message {
@@ -105,9 +114,7 @@ func (g ModelGenerator) Step(ctx context.Context, msgs []Message, infos []tools.
 	cm := chatMessages(msgs)
 	var ct []chat.Tool
 	if mode != ToolNone {
-		for _, t := range infos {
-			ct = append(ct, chat.Tool{Name: t.Name, Description: t.Description, Parameters: t.Parameters})
-		}
+		ct = chatTools(infos)
 	}
 	req := llm.Request{Messages: cm, Tools: ct, Sampling: g.Params}
 	if onToken != nil {

@@ -53,6 +53,16 @@ const toolSystemPrompt = systemPrompt + `
 func (a *Agent) loop(ctx context.Context, ts ToolStepper, question string, hits []retrieval.Hit, choice ToolMode, emit func(Event)) (*Answer, error) {
 	cfg := a.cfg()
 	infos := a.Tools.List()
+	// Fit the sources with the tools' descriptions; when even the best
+	// source does not fit beside them, answer without tools.
+	fitted, ok, err := a.fitSources(ctx, question, hits, infos, toolSystemPrompt)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return a.generate(ctx, question, hits, emit)
+	}
+	hits = fitted
 	msgs := Prompt(question, hits)
 	msgs[0].Content = toolSystemPrompt
 	sources := append([]retrieval.Hit(nil), hits...)
@@ -69,6 +79,20 @@ func (a *Agent) loop(ctx context.Context, ts ToolStepper, question string, hits 
 		}
 		if step >= cfg.MaxSteps {
 			mode = ToolNone // the step limit: answer now
+		}
+		if f, isFitter := a.Generator.(contextFitter); isFitter && step > 0 {
+			// Tool results grew the prompt: answer now if another call
+			// might not fit; give up cleanly if even the answer does not.
+			if fits, err := f.Fits(ctx, msgs, infos); err != nil {
+				return nil, err
+			} else if !fits {
+				mode = ToolNone
+				if fits, err := f.Fits(ctx, msgs, nil); err != nil {
+					return nil, err
+				} else if !fits {
+					return nil, fmt.Errorf("%w: the tool results filled the context", ErrContextOverflow)
+				}
+			}
 		}
 		var call *CallRequest
 		var err error

@@ -53,6 +53,8 @@ func classify(err error) apiError {
 		return apiError{http.StatusBadRequest, "invalid_json", "invalid JSON: " + msg}
 	case errors.Is(err, ingest.ErrInvalid), errors.Is(err, retrieval.ErrInvalid), errors.Is(err, agent.ErrInvalid), errors.Is(err, errBadRequest):
 		return apiError{http.StatusBadRequest, "invalid_request", msg}
+	case errors.Is(err, agent.ErrContextOverflow):
+		return apiError{http.StatusUnprocessableEntity, "context_overflow", msg + " (raise generator.context or lower chunking.target_chars)"}
 	case errors.Is(err, retrieval.ErrNotFound):
 		return apiError{http.StatusNotFound, "not_found", msg}
 	case errors.Is(err, retrieval.ErrConflict):
