@@ -318,3 +318,278 @@ q4done:
 	VZEROUPPER
 	MOVSS        X0, ret+40(FP)
 	RET
+
+DATA q4k3f<>+0(SB)/8, $0x3f3f3f3f3f3f3f3f
+DATA q4k3f<>+8(SB)/8, $0x3f3f3f3f3f3f3f3f
+GLOBL q4k3f<>(SB), RODATA|NOPTR, $16
+DATA q4k03<>+0(SB)/8, $0x0303030303030303
+DATA q4k03<>+8(SB)/8, $0x0303030303030303
+GLOBL q4k03<>(SB), RODATA|NOPTR, $16
+DATA q4kshift<>+0(SB)/8, $0x0000000400000000
+DATA q4kshift<>+8(SB)/8, $0x0000000000000000
+GLOBL q4kshift<>(SB), RODATA|NOPTR, $16
+
+// func dotQ4_Kx4AVX2(row *byte, q *int8, d *float32, bs *int16, nb int, out *float32)
+//
+// dotQ4_KAVX2 of one row against four consecutive Q8_K activation vectors
+// (nb blocks each), out[0..3]. The scales are unpacked with vector
+// instructions here; the integer sums are exact, and the float steps per
+// vector are those of dotQ4_KAVX2.
+TEXT ·dotQ4_Kx4AVX2(SB), NOSPLIT, $0-48
+	MOVQ         row+0(FP), SI
+	MOVQ         q+8(FP), DI
+	MOVQ         d+16(FP), DX
+	MOVQ         bs+24(FP), BX
+	MOVQ         nb+32(FP), CX
+	MOVQ         CX, R9
+	SHLQ         $8, R9
+	LEAQ         (R9)(R9*2), R12
+	ADDQ         DI, R12
+	MOVQ         CX, R10
+	SHLQ         $2, R10
+	LEAQ         (R10)(R10*2), R13
+	MOVQ         CX, R11
+	SHLQ         $5, R11
+	LEAQ         (R11)(R11*2), R14
+	VXORPS       Y0, Y0, Y0
+	VXORPS       Y3, Y3, Y3
+	VXORPS       Y4, Y4, Y4
+	VXORPS       Y5, Y5, Y5
+	MOVL         $0x0f0f0f0f, AX
+	VMOVD        AX, X1
+	VPBROADCASTD X1, Y1
+	MOVL         $0x00010001, AX
+	VMOVD        AX, X2
+	VPBROADCASTD X2, Y2
+	TESTQ        CX, CX
+	JEQ          q4x4done
+
+q4x4loop:
+	// Scales and mins: X15 = sc0..7 as int16, Y11 = m0..7 as int32.
+	VMOVDQU      4(SI), X10
+	VPAND        q4k3f<>(SB), X10, X11
+	VPSHUFD      $0xaa, X10, X12
+	VPSRLVD      q4kshift<>(SB), X12, X12
+	VPAND        X1, X12, X12
+	VPSRLD       $6, X10, X13
+	VPAND        q4k03<>(SB), X13, X13
+	VPSLLD       $4, X13, X13
+	VPOR         X13, X12, X12
+	VPUNPCKLDQ   X12, X11, X11
+	VPMOVZXBW    X11, X15
+	VPSRLDQ      $8, X11, X11
+	VPMOVZXBD    X11, Y11
+	VPXOR        Y6, Y6, Y6
+	VPXOR        Y7, Y7, Y7
+	VPXOR        Y8, Y8, Y8
+	VPXOR        Y9, Y9, Y9
+	// sub-blocks 0, 1
+	VMOVDQU      16(SI), Y12
+	VPAND        Y12, Y1, Y13
+	VPSRLW       $4, Y12, Y12
+	VPAND        Y12, Y1, Y12
+	VPBROADCASTW X15, Y14
+	VPSRLDQ      $2, X15, X15
+	VPMADDUBSW   0(DI), Y13, Y10
+	VPMADDWD     Y14, Y10, Y10
+	VPADDD       Y10, Y6, Y6
+	VPMADDUBSW   0(DI)(R9*1), Y13, Y10
+	VPMADDWD     Y14, Y10, Y10
+	VPADDD       Y10, Y7, Y7
+	VPMADDUBSW   0(DI)(R9*2), Y13, Y10
+	VPMADDWD     Y14, Y10, Y10
+	VPADDD       Y10, Y8, Y8
+	VPMADDUBSW   0(R12), Y13, Y10
+	VPMADDWD     Y14, Y10, Y10
+	VPADDD       Y10, Y9, Y9
+	VPBROADCASTW X15, Y14
+	VPSRLDQ      $2, X15, X15
+	VPMADDUBSW   32(DI), Y12, Y10
+	VPMADDWD     Y14, Y10, Y10
+	VPADDD       Y10, Y6, Y6
+	VPMADDUBSW   32(DI)(R9*1), Y12, Y10
+	VPMADDWD     Y14, Y10, Y10
+	VPADDD       Y10, Y7, Y7
+	VPMADDUBSW   32(DI)(R9*2), Y12, Y10
+	VPMADDWD     Y14, Y10, Y10
+	VPADDD       Y10, Y8, Y8
+	VPMADDUBSW   32(R12), Y12, Y10
+	VPMADDWD     Y14, Y10, Y10
+	VPADDD       Y10, Y9, Y9
+	// sub-blocks 2, 3
+	VMOVDQU      48(SI), Y12
+	VPAND        Y12, Y1, Y13
+	VPSRLW       $4, Y12, Y12
+	VPAND        Y12, Y1, Y12
+	VPBROADCASTW X15, Y14
+	VPSRLDQ      $2, X15, X15
+	VPMADDUBSW   64(DI), Y13, Y10
+	VPMADDWD     Y14, Y10, Y10
+	VPADDD       Y10, Y6, Y6
+	VPMADDUBSW   64(DI)(R9*1), Y13, Y10
+	VPMADDWD     Y14, Y10, Y10
+	VPADDD       Y10, Y7, Y7
+	VPMADDUBSW   64(DI)(R9*2), Y13, Y10
+	VPMADDWD     Y14, Y10, Y10
+	VPADDD       Y10, Y8, Y8
+	VPMADDUBSW   64(R12), Y13, Y10
+	VPMADDWD     Y14, Y10, Y10
+	VPADDD       Y10, Y9, Y9
+	VPBROADCASTW X15, Y14
+	VPSRLDQ      $2, X15, X15
+	VPMADDUBSW   96(DI), Y12, Y10
+	VPMADDWD     Y14, Y10, Y10
+	VPADDD       Y10, Y6, Y6
+	VPMADDUBSW   96(DI)(R9*1), Y12, Y10
+	VPMADDWD     Y14, Y10, Y10
+	VPADDD       Y10, Y7, Y7
+	VPMADDUBSW   96(DI)(R9*2), Y12, Y10
+	VPMADDWD     Y14, Y10, Y10
+	VPADDD       Y10, Y8, Y8
+	VPMADDUBSW   96(R12), Y12, Y10
+	VPMADDWD     Y14, Y10, Y10
+	VPADDD       Y10, Y9, Y9
+	// sub-blocks 4, 5
+	VMOVDQU      80(SI), Y12
+	VPAND        Y12, Y1, Y13
+	VPSRLW       $4, Y12, Y12
+	VPAND        Y12, Y1, Y12
+	VPBROADCASTW X15, Y14
+	VPSRLDQ      $2, X15, X15
+	VPMADDUBSW   128(DI), Y13, Y10
+	VPMADDWD     Y14, Y10, Y10
+	VPADDD       Y10, Y6, Y6
+	VPMADDUBSW   128(DI)(R9*1), Y13, Y10
+	VPMADDWD     Y14, Y10, Y10
+	VPADDD       Y10, Y7, Y7
+	VPMADDUBSW   128(DI)(R9*2), Y13, Y10
+	VPMADDWD     Y14, Y10, Y10
+	VPADDD       Y10, Y8, Y8
+	VPMADDUBSW   128(R12), Y13, Y10
+	VPMADDWD     Y14, Y10, Y10
+	VPADDD       Y10, Y9, Y9
+	VPBROADCASTW X15, Y14
+	VPSRLDQ      $2, X15, X15
+	VPMADDUBSW   160(DI), Y12, Y10
+	VPMADDWD     Y14, Y10, Y10
+	VPADDD       Y10, Y6, Y6
+	VPMADDUBSW   160(DI)(R9*1), Y12, Y10
+	VPMADDWD     Y14, Y10, Y10
+	VPADDD       Y10, Y7, Y7
+	VPMADDUBSW   160(DI)(R9*2), Y12, Y10
+	VPMADDWD     Y14, Y10, Y10
+	VPADDD       Y10, Y8, Y8
+	VPMADDUBSW   160(R12), Y12, Y10
+	VPMADDWD     Y14, Y10, Y10
+	VPADDD       Y10, Y9, Y9
+	// sub-blocks 6, 7
+	VMOVDQU      112(SI), Y12
+	VPAND        Y12, Y1, Y13
+	VPSRLW       $4, Y12, Y12
+	VPAND        Y12, Y1, Y12
+	VPBROADCASTW X15, Y14
+	VPSRLDQ      $2, X15, X15
+	VPMADDUBSW   192(DI), Y13, Y10
+	VPMADDWD     Y14, Y10, Y10
+	VPADDD       Y10, Y6, Y6
+	VPMADDUBSW   192(DI)(R9*1), Y13, Y10
+	VPMADDWD     Y14, Y10, Y10
+	VPADDD       Y10, Y7, Y7
+	VPMADDUBSW   192(DI)(R9*2), Y13, Y10
+	VPMADDWD     Y14, Y10, Y10
+	VPADDD       Y10, Y8, Y8
+	VPMADDUBSW   192(R12), Y13, Y10
+	VPMADDWD     Y14, Y10, Y10
+	VPADDD       Y10, Y9, Y9
+	VPBROADCASTW X15, Y14
+	VPSRLDQ      $2, X15, X15
+	VPMADDUBSW   224(DI), Y12, Y10
+	VPMADDWD     Y14, Y10, Y10
+	VPADDD       Y10, Y6, Y6
+	VPMADDUBSW   224(DI)(R9*1), Y12, Y10
+	VPMADDWD     Y14, Y10, Y10
+	VPADDD       Y10, Y7, Y7
+	VPMADDUBSW   224(DI)(R9*2), Y12, Y10
+	VPMADDWD     Y14, Y10, Y10
+	VPADDD       Y10, Y8, Y8
+	VPMADDUBSW   224(R12), Y12, Y10
+	VPMADDWD     Y14, Y10, Y10
+	VPADDD       Y10, Y9, Y9
+	VMOVSS       (SI), X12
+	VCVTPH2PS    X12, X12
+	// vector 0: X = [sumi, summ, sumi, summ], then the two FMAs
+	VPMADDWD     (BX), Y2, Y10
+	VPMULLD      Y11, Y10, Y10
+	VEXTRACTI128 $1, Y10, X13
+	VPADDD       X13, X10, X10
+	VEXTRACTI128 $1, Y6, X13
+	VPADDD       X13, X6, X6
+	VPHADDD      X10, X6, X6
+	VPHADDD      X6, X6, X6
+	VCVTDQ2PS    X6, X6
+	VBROADCASTSS (DX), X13
+	VMULPS       X13, X12, X13
+	VFMADD231PS  X13, X6, X0
+	// vector 1: X = [sumi, summ, sumi, summ], then the two FMAs
+	VPMADDWD     (BX)(R11*1), Y2, Y10
+	VPMULLD      Y11, Y10, Y10
+	VEXTRACTI128 $1, Y10, X13
+	VPADDD       X13, X10, X10
+	VEXTRACTI128 $1, Y7, X13
+	VPADDD       X13, X7, X7
+	VPHADDD      X10, X7, X7
+	VPHADDD      X7, X7, X7
+	VCVTDQ2PS    X7, X7
+	VBROADCASTSS (DX)(R10*1), X13
+	VMULPS       X13, X12, X13
+	VFMADD231PS  X13, X7, X3
+	// vector 2: X = [sumi, summ, sumi, summ], then the two FMAs
+	VPMADDWD     (BX)(R11*2), Y2, Y10
+	VPMULLD      Y11, Y10, Y10
+	VEXTRACTI128 $1, Y10, X13
+	VPADDD       X13, X10, X10
+	VEXTRACTI128 $1, Y8, X13
+	VPADDD       X13, X8, X8
+	VPHADDD      X10, X8, X8
+	VPHADDD      X8, X8, X8
+	VCVTDQ2PS    X8, X8
+	VBROADCASTSS (DX)(R10*2), X13
+	VMULPS       X13, X12, X13
+	VFMADD231PS  X13, X8, X4
+	// vector 3: X = [sumi, summ, sumi, summ], then the two FMAs
+	VPMADDWD     (BX)(R14*1), Y2, Y10
+	VPMULLD      Y11, Y10, Y10
+	VEXTRACTI128 $1, Y10, X13
+	VPADDD       X13, X10, X10
+	VEXTRACTI128 $1, Y9, X13
+	VPADDD       X13, X9, X9
+	VPHADDD      X10, X9, X9
+	VPHADDD      X9, X9, X9
+	VCVTDQ2PS    X9, X9
+	VBROADCASTSS (DX)(R13*1), X13
+	VMULPS       X13, X12, X13
+	VFMADD231PS  X13, X9, X5
+	ADDQ         $144, SI
+	ADDQ         $256, DI
+	ADDQ         $256, R12
+	ADDQ         $4, DX
+	ADDQ         $32, BX
+	DECQ         CX
+	JNE          q4x4loop
+
+q4x4done:
+	MOVQ         out+40(FP), R8
+	VMOVSHDUP    X0, X13
+	VSUBSS       X13, X0, X13
+	MOVSS        X13, 0(R8)
+	VMOVSHDUP    X3, X13
+	VSUBSS       X13, X3, X13
+	MOVSS        X13, 4(R8)
+	VMOVSHDUP    X4, X13
+	VSUBSS       X13, X4, X13
+	MOVSS        X13, 8(R8)
+	VMOVSHDUP    X5, X13
+	VSUBSS       X13, X5, X13
+	MOVSS        X13, 12(R8)
+	VZEROUPPER
+	RET
