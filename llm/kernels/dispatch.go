@@ -20,6 +20,7 @@ var (
 	dotQ8_0x4Impl func(row []byte, q []int8, d []float32, dst []float32, stride int)
 	dotF16x4Impl  func(row []byte, x []float32, dst []float32, stride int)
 	dotQ4_Kx4Impl func(row []byte, q []int8, d []float32, bs []int16, dst []float32, stride int)
+	dotQ6_Kx4Impl func(row []byte, q []int8, d []float32, dst []float32, stride int)
 
 	backend = "go"
 )
@@ -39,6 +40,7 @@ func useGoKernels() {
 	dotQ8_0x4Impl = nil
 	dotF16x4Impl = nil
 	dotQ4_Kx4Impl = nil
+	dotQ6_Kx4Impl = nil
 	scaleRoundF16Impl = scaleRoundF16Go
 	axpyRoundF16Impl = axpyRoundF16Go
 	backend = "go"

@@ -21,6 +21,11 @@ func (m *Matrix) mulRow4(dst []float32, a *Acts, r int) int {
 		for ; v+4 <= a.n; v += 4 {
 			dotQ4_Kx4Impl(row, a.q[v*c:(v+4)*c], a.d[v*nb:(v+4)*nb], a.bs[v*nb*16:(v+4)*nb*16], dst[v*rows+r:], rows)
 		}
+	case m.Type == gguf.Q6_K && dotQ6_Kx4Impl != nil:
+		nb := c / 256
+		for ; v+4 <= a.n; v += 4 {
+			dotQ6_Kx4Impl(row, a.q[v*c:(v+4)*c], a.d[v*nb:(v+4)*nb], dst[v*rows+r:], rows)
+		}
 	case m.Type == gguf.F16 && a.n > 1 && dotF16x4Impl != nil:
 		for ; v+4 <= a.n; v += 4 {
 			dotF16x4Impl(row, a.f[v*c:(v+4)*c], dst[v*rows+r:], rows)

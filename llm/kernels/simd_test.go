@@ -109,6 +109,19 @@ func checkK(t *testing.T, typ gguf.GGMLType, row []byte, seed int64) {
 	if !sameFloat(got, want) {
 		t.Fatalf("%s nb=%d seed=%d: asm %v (%08x), go %v (%08x)", typ, nb, seed, got, math.Float32bits(got), want, math.Float32bits(want))
 	}
+	if typ == gguf.Q6_K && dotQ6_Kx4Impl != nil {
+		var a4 Acts
+		a4.Prepare(typ, randActs(rng, 4*nb*256), 4, nb*256)
+		out := make([]float32, 8)
+		dotQ6_Kx4Impl(row, a4.q, a4.d, out[1:], 2)
+		c := nb * 256
+		for v := 0; v < 4; v++ {
+			want := dotQ6_K(row, a4.q[v*c:(v+1)*c], a4.d[v*nb:(v+1)*nb])
+			if got := out[1+2*v]; !sameFloat(got, want) {
+				t.Fatalf("Q6_K x4 vector %d nb=%d seed=%d: asm %v, go %v", v, nb, seed, got, want)
+			}
+		}
+	}
 	if typ == gguf.Q4_K && dotQ4_Kx4Impl != nil {
 		var a4 Acts
 		a4.Prepare(typ, randActs(rng, 4*nb*256), 4, nb*256)
