@@ -10,7 +10,7 @@ import (
 	"golang.org/x/sys/cpu"
 )
 
-// Assembly kernels in dot_amd64.s. Pointers must address at least the bytes
+// Assembly kernels in dot_amd64.s and dotk_amd64.s. Pointers must address at least the bytes
 // the Go wrappers below check.
 
 //go:noescape
