@@ -1,4 +1,4 @@
-//go:build cuda
+//go:build cuda || cudaemu
 
 // Package cuda runs a decoder's forward pass on an NVIDIA GPU through the
 // CUDA driver API (gorgonia.org/cu). It is built only with the build tag
@@ -27,8 +27,6 @@ import (
 	"runtime"
 	"unsafe"
 
-	"gorgonia.org/cu"
-
 	"github.com/docent-dev/docent/llm/cuda/plan"
 	"github.com/docent-dev/docent/llm/gguf"
 	"github.com/docent-dev/docent/llm/model"
@@ -44,51 +42,45 @@ type Options struct {
 }
 
 type dmat struct {
-	ptr      cu.DevicePtr
+	ptr      dptr
 	typ      gguf.GGMLType
 	rows     int
 	cols     int
 	rowBytes int64
-	fn       cu.Function
+	fn       kernel
 }
 
 type dlayer struct {
-	attnNorm, ffnNorm cu.DevicePtr
-	bq, bk, bv        cu.DevicePtr // 0 when absent
-	qNorm, kNorm      cu.DevicePtr // 0 when absent
+	attnNorm, ffnNorm dptr
+	bq, bk, bv        dptr // 0 when absent
+	qNorm, kNorm      dptr // 0 when absent
 	wq, wk, wv, wo    dmat
 	wg, wu, wd        dmat
-	kc, vc            cu.DevicePtr
+	kc, vc            dptr
 }
 
 type kernels struct {
-	embed, rmsNorm, rope, kvStore, attn, swiglu, add cu.Function
+	embed, rmsNorm, rope, kvStore, attn, swiglu, add kernel
 }
 
 // Backend is a decoder loaded into device memory with one sequence's KV
 // cache. It is not safe for concurrent use.
 type Backend struct {
-	cfg     model.Config
-	plan    *plan.Plan
-	dev     cu.Device
-	ctx     cu.CUContext
-	devName string
-	arch    int
-	mods    []cu.Module
-	k       kernels
-	base    [3]cu.DevicePtr
+	cfg  model.Config
+	plan *plan.Plan
+	dev  device
+	k    kernels
+	base [3]dptr
 
 	tokEmbd, output        dmat
-	outNorm, ropeFreqs     cu.DevicePtr
-	x, xn, q, kk, v, att   cu.DevicePtr
-	gate, up, scores, lgts cu.DevicePtr
+	outNorm, ropeFreqs     dptr
+	x, xn, q, kk, v, att   dptr
+	gate, up, scores, lgts dptr
 	layers                 []dlayer
 	thetaScale, attnScale  float32
 
 	n      int
 	logits []float32
-	args   [16]uint64
-	argp   [16]unsafe.Pointer
 }
 
 // New loads the decoder in f (which must stay open during New; the
@@ -106,36 +98,11 @@ func New(f *gguf.File, opts Options) (*Backend, error) {
 	}
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
-
-	n, err := cu.NumDevices()
-	if err != nil {
-		return nil, check(err, "counting devices")
-	}
-	if opts.Device < 0 || opts.Device >= n {
-		return nil, fmt.Errorf("cuda: device %d requested, %d present", opts.Device, n)
-	}
-	dev, err := cu.GetDevice(opts.Device)
-	if err != nil {
-		return nil, check(err, "device %d", opts.Device)
-	}
-	major, minor, err := dev.ComputeCapability()
-	if err != nil {
-		return nil, check(err, "compute capability of device %d", opts.Device)
-	}
-	arch, err := plan.PickArch(major, minor)
+	dev, err := openDevice(opts.Device)
 	if err != nil {
 		return nil, err
 	}
-	b := &Backend{cfg: cfg, plan: p, dev: dev, arch: arch, logits: make([]float32, cfg.Vocab)}
-	for i := range b.argp {
-		b.argp[i] = unsafe.Pointer(&b.args[i])
-	}
-	if b.devName, err = dev.Name(); err != nil {
-		return nil, check(err, "name of device %d", opts.Device)
-	}
-	if b.ctx, err = dev.MakeContext(cu.SchedAuto); err != nil {
-		return nil, check(err, "creating a context on %s", b.devName)
-	}
+	b := &Backend{cfg: cfg, plan: p, dev: dev, logits: make([]float32, cfg.Vocab)}
 	ok := false
 	defer func() {
 		if !ok {
@@ -156,22 +123,12 @@ func New(f *gguf.File, opts Options) (*Backend, error) {
 }
 
 func (b *Backend) loadKernels() error {
-	fns := map[string]cu.Function{}
+	fns := map[string]kernel{}
 	for _, m := range plan.Modules {
-		name := "kernels/" + plan.PTXName(m.Name, b.arch)
-		src, err := ptxFS.ReadFile(name)
-		if err != nil {
-			return fmt.Errorf("cuda: embedded PTX %s: %w", name, err)
-		}
-		mod, err := cu.LoadData(string(src))
-		if err != nil {
-			return check(err, "loading PTX module %s on %s (sm_%d)", name, b.devName, b.arch)
-		}
-		b.mods = append(b.mods, mod)
 		for _, k := range m.Kernels {
-			fn, err := mod.Function(k)
+			fn, err := b.dev.function(m.Name, k)
 			if err != nil {
-				return check(err, "kernel %s in %s", k, name)
+				return err
 			}
 			fns[k] = fn
 		}
@@ -215,31 +172,31 @@ func (b *Backend) loadKernels() error {
 // allocate makes the three regions of the plan and resolves every
 // buffer's device address.
 func (b *Backend) allocate() error {
-	free, total, err := cu.MemInfo()
+	free, total, err := b.dev.memInfo()
 	if err != nil {
-		return check(err, "querying device memory")
+		return err
 	}
 	if need := b.plan.Total(); need > free {
 		return oomError(errors.New("not enough free memory"), "the model", need, b.plan, free, total)
 	}
 	for r := plan.Region(0); r < 3; r++ {
 		size := b.plan.Size(r)
-		ptr, err := cu.MemAlloc(size)
+		ptr, err := b.dev.alloc(size)
 		if err != nil {
-			if isOOM(err) {
-				free, total, _ := cu.MemInfo()
+			if b.dev.isOOM(err) {
+				free, total, _ := b.dev.memInfo()
 				return oomError(err, r.String(), size, b.plan, free, total)
 			}
 			return check(err, "allocating %s for %s", plan.HumanBytes(size), r)
 		}
 		b.base[r] = ptr
 	}
-	at := func(name string) cu.DevicePtr {
+	at := func(name string) dptr {
 		buf, ok := b.plan.Buffer(name)
 		if !ok {
 			return 0
 		}
-		return b.base[buf.Region] + cu.DevicePtr(buf.Offset)
+		return b.base[buf.Region] + dptr(buf.Offset)
 	}
 	b.tokEmbd.ptr = at("token_embd.weight")
 	b.output.ptr = at(b.plan.Output().Name)
@@ -293,8 +250,8 @@ func (b *Backend) upload(f *gguf.File) error {
 			src = unsafe.Pointer(&v[0])
 			defer runtime.KeepAlive(v)
 		}
-		dst := b.base[buf.Region] + cu.DevicePtr(buf.Offset)
-		if err := cu.MemcpyHtoD(dst, src, buf.Bytes); err != nil {
+		dst := b.base[buf.Region] + dptr(buf.Offset)
+		if err := b.dev.htod(dst, src, buf.Bytes); err != nil {
 			return check(err, "uploading %s (%s)", buf.Name, plan.HumanBytes(buf.Bytes))
 		}
 	}
@@ -308,7 +265,9 @@ func (b *Backend) Config() model.Config { return b.cfg }
 func (b *Backend) Plan() *plan.Plan { return b.plan }
 
 // DeviceName is the GPU's name, with the PTX target in use.
-func (b *Backend) DeviceName() string { return fmt.Sprintf("%s (sm_%d PTX)", b.devName, b.arch) }
+func (b *Backend) DeviceName() string {
+	return fmt.Sprintf("%s (sm_%d PTX)", b.dev.name(), b.dev.arch())
+}
 
 // Len is the number of positions in the KV cache.
 func (b *Backend) Len() int { return b.n }
@@ -326,31 +285,28 @@ func (b *Backend) Truncate(n int) {
 	}
 }
 
-func ptrArg(p cu.DevicePtr) uint64 { return uint64(p) }
-func intArg(v int) uint64          { return uint64(uint32(int32(v))) } // C int
-func longArg(v int64) uint64       { return uint64(v) }                // C long long
-func floatArg(v float32) uint64    { return uint64(math.Float32bits(v)) }
+func ptrArg(p dptr) uint64      { return uint64(p) }
+func intArg(v int) uint64       { return uint64(uint32(int32(v))) } // C int
+func longArg(v int64) uint64    { return uint64(v) }                // C long long
+func floatArg(v float32) uint64 { return uint64(math.Float32bits(v)) }
 
-// launch runs fn with the geometry l. Every kernel parameter occupies one
-// 8-byte slot (gorgonia.org/cu copies 8 bytes per parameter); the driver
-// reads each parameter's own size from the start of its slot.
-func (b *Backend) launch(fn cu.Function, name string, l plan.Launch, args ...uint64) error {
-	n := copy(b.args[:], args)
-	err := fn.Launch(l.Grid[0], l.Grid[1], l.Grid[2], l.Block[0], l.Block[1], l.Block[2], l.Shared, cu.Stream{}, b.argp[:n])
-	return check(err, "launching %s", name)
+// launch runs k with the geometry l; args are the kernel's parameters,
+// one 8-byte slot each.
+func (b *Backend) launch(k kernel, name string, l plan.Launch, args ...uint64) error {
+	return check(b.dev.launch(k, l, args), "launching %s", name)
 }
 
-func (b *Backend) matvec(m *dmat, y, x, bias cu.DevicePtr) error {
+func (b *Backend) matvec(m *dmat, y, x, bias dptr) error {
 	return b.launch(m.fn, "matvec", plan.MatVec(m.rows),
 		ptrArg(m.ptr), longArg(m.rowBytes), ptrArg(x), ptrArg(y), ptrArg(bias), intArg(m.rows), intArg(m.cols))
 }
 
-func (b *Backend) rmsNorm(dst, x, w cu.DevicePtr, rows, n int) error {
+func (b *Backend) rmsNorm(dst, x, w dptr, rows, n int) error {
 	return b.launch(b.k.rmsNorm, "rms_norm", plan.RowNorm(rows, n),
 		ptrArg(dst), ptrArg(x), ptrArg(w), intArg(n), floatArg(b.cfg.RMSEps))
 }
 
-func (b *Backend) rope(x cu.DevicePtr, heads int) error {
+func (b *Backend) rope(x dptr, heads int) error {
 	c := b.cfg
 	neox := 0
 	if c.RopeMode == model.RopeNeox {
@@ -373,13 +329,13 @@ func (b *Backend) Decode(token int32) ([]float32, error) {
 	}
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
-	if err := cu.SetCurrentContext(b.ctx); err != nil {
-		return nil, check(err, "making the context current")
+	if err := b.dev.bind(); err != nil {
+		return nil, err
 	}
 	if err := b.forward(token); err != nil {
 		return nil, err
 	}
-	if err := cu.MemcpyDtoH(unsafe.Pointer(&b.logits[0]), b.lgts, int64(4*len(b.logits))); err != nil {
+	if err := b.dev.dtoh(unsafe.Pointer(&b.logits[0]), b.lgts, int64(4*len(b.logits))); err != nil {
 		// Kernel faults surface here, at the first synchronous call.
 		return nil, check(err, "reading the logits back (decode at position %d)", b.n)
 	}
@@ -476,21 +432,17 @@ func (b *Backend) layer(li int) error {
 
 // release frees what New made; errors are collected.
 func (b *Backend) release() error {
-	var errs []error
-	if err := cu.SetCurrentContext(b.ctx); err != nil {
-		return check(err, "making the context current")
+	if err := b.dev.bind(); err != nil {
+		return err
 	}
+	var errs []error
 	for r, p := range b.base {
 		if p != 0 {
-			errs = append(errs, check(cu.MemFree(p), "freeing %s", plan.Region(r)))
+			errs = append(errs, b.dev.free(p))
 			b.base[r] = 0
 		}
 	}
-	for _, m := range b.mods {
-		errs = append(errs, check(m.Unload(), "unloading a module"))
-	}
-	b.mods = nil
-	errs = append(errs, check(b.ctx.Destroy(), "destroying the context"))
+	errs = append(errs, b.dev.close())
 	return errors.Join(errs...)
 }
 

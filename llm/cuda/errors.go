@@ -1,12 +1,10 @@
-//go:build cuda
+//go:build cuda || cudaemu
 
 package cuda
 
 import (
 	"errors"
 	"fmt"
-
-	"gorgonia.org/cu"
 
 	"github.com/docent-dev/docent/llm/cuda/plan"
 )
@@ -31,5 +29,3 @@ func oomError(err error, what string, want int64, p *plan.Plan, free, total int6
 		plan.HumanBytes(p.Size(plan.Weights)), plan.HumanBytes(p.Size(plan.KVCache)), p.MaxCtx,
 		plan.HumanBytes(p.Size(plan.Scratch)), plan.HumanBytes(free), plan.HumanBytes(total))
 }
-
-func isOOM(err error) bool { return errors.Is(err, cu.OutOfMemory) }
