@@ -11,6 +11,8 @@ package cuda
 // and run .gpu/cuda.test -test.v on the GPU machine.
 
 import (
+	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"math"
@@ -64,8 +66,46 @@ func argmax(v []float32) int {
 	return best
 }
 
+// f32Copy writes f with every tensor dequantized to F32: the exact
+// float32 model that a quantized file stands for.
+func f32Copy(t testing.TB, f *gguf.File) *gguf.File {
+	t.Helper()
+	var ts []gguf.WriteTensor
+	for i := range f.Tensors {
+		ti := &f.Tensors[i]
+		v, err := f.TensorFloat32(ti)
+		if err != nil {
+			t.Fatal(err)
+		}
+		raw := make([]byte, 4*len(v))
+		for j, x := range v {
+			binary.LittleEndian.PutUint32(raw[4*j:], math.Float32bits(x))
+		}
+		ts = append(ts, gguf.WriteTensor{Name: ti.Name, Dims: ti.Dims, Type: gguf.F32, Data: raw})
+	}
+	var buf bytes.Buffer
+	if err := gguf.Write(&buf, f.KV, ts); err != nil {
+		t.Fatal(err)
+	}
+	g, err := gguf.Parse(buf.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return g
+}
+
 // Decode logits on the GPU match the CPU backend's within 1e-2 relative
 // L2, token after token, for F16 and the quantized paths.
+//
+// The CPU backend follows llama.cpp's CPU numerics: it rounds activations
+// to the weights' dot type (F16 for F16, Q8_0 for Q8_0/Q4_0/Q5_0, Q8_K for
+// the k-quants) before each product, while these kernels keep activations
+// in float32. For quantized weights that rounding alone moves the CPU's
+// logits by about 1.5e-2 relative L2 on the tiny random models, so the
+// GPU is held to 1e-2 against the CPU on the same weights dequantized to
+// F32 (no activation rounding on either side: this checks every kernel's
+// dequantization and arithmetic), and its distance to the CPU on the
+// quantized file itself is reported.
 func TestDecodeParityWithCPU(t *testing.T) {
 	for _, tc := range []struct{ preset, quant string }{
 		{"llama-tiny", "f16"}, {"llama-tiny", "bf16"}, {"llama-tiny", "q8_0"}, {"llama-tiny", "q4_k"},
@@ -74,13 +114,27 @@ func TestDecodeParityWithCPU(t *testing.T) {
 	} {
 		t.Run(tc.preset+"/"+tc.quant, func(t *testing.T) {
 			f := writeSynth(t, tc.preset, tc.quant)
-			d, err := model.LoadDecoder(f, model.Options{})
+			ref := f
+			quantized := tc.quant != "f16" && tc.quant != "f32"
+			if quantized {
+				ref = f32Copy(t, f)
+			}
+			d, err := model.LoadDecoder(ref, model.Options{})
 			if err != nil {
 				t.Fatal(err)
 			}
 			defer d.Close()
 			const ctx = 96
 			s := d.NewSession(ctx)
+			var sq *model.Session // CPU on the quantized file itself
+			if quantized {
+				dq, err := model.LoadDecoder(f, model.Options{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer dq.Close()
+				sq = dq.NewSession(ctx)
+			}
 			g, err := New(f, Options{MaxCtx: ctx})
 			if err != nil {
 				t.Fatal(err)
@@ -88,7 +142,7 @@ func TestDecodeParityWithCPU(t *testing.T) {
 			defer g.Close()
 			t.Logf("device %s; plan %s", g.DeviceName(), plan.HumanBytes(g.Plan().Total()))
 			tok := int32(1)
-			agree, worst := 0, 0.0
+			agree, worst, worstQ := 0, 0.0, 0.0
 			const steps = 40
 			for i := 0; i < steps; i++ {
 				want, err := s.Decode(tok)
@@ -101,6 +155,13 @@ func TestDecodeParityWithCPU(t *testing.T) {
 				}
 				r := relL2(got, want)
 				worst = math.Max(worst, r)
+				if sq != nil {
+					wq, err := sq.Decode(tok)
+					if err != nil {
+						t.Fatal(err)
+					}
+					worstQ = math.Max(worstQ, relL2(got, wq))
+				}
 				if r > 1e-2 || math.IsNaN(r) {
 					t.Fatalf("step %d (token %d): relative L2 %.3g > 1e-2", i, tok, r)
 				}
@@ -109,7 +170,12 @@ func TestDecodeParityWithCPU(t *testing.T) {
 				}
 				tok = int32(argmax(want)) // follow the CPU's greedy path
 			}
-			t.Logf("worst relative L2 %.3g; greedy token agreed %d/%d", worst, agree, steps)
+			if quantized {
+				t.Logf("worst relative L2 %.3g to the CPU on the F32-dequantized weights, %.3g to the CPU on the %s file; greedy token agreed %d/%d",
+					worst, worstQ, tc.quant, agree, steps)
+			} else {
+				t.Logf("worst relative L2 %.3g; greedy token agreed %d/%d", worst, agree, steps)
+			}
 			if g.Len() != steps {
 				t.Errorf("Len %d, want %d", g.Len(), steps)
 			}
