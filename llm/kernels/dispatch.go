@@ -11,6 +11,7 @@ var (
 	dotF16VecImpl = dotF16Vec
 	dotQ8_0Impl   = dotQ8_0
 	dotQ4_KImpl   = dotQ4_K
+	dotQ5_0Impl   = dotQ5_0
 	dotQ6_KImpl   = dotQ6_K
 
 	// One row against four activation vectors at once (prefill), results
@@ -36,6 +37,7 @@ func useGoKernels() {
 	dotF16VecImpl = dotF16Vec
 	dotQ8_0Impl = dotQ8_0
 	dotQ4_KImpl = dotQ4_K
+	dotQ5_0Impl = dotQ5_0
 	dotQ6_KImpl = dotQ6_K
 	dotQ8_0x4Impl = nil
 	dotF16x4Impl = nil

@@ -41,6 +41,9 @@ func dotQ4_Kx4AVX2(row *byte, q *int8, d *float32, bs *int16, nb int, out *float
 func dotQ6_Kx4AVX2(row *byte, q *int8, d *float32, nb int, out *float32)
 
 //go:noescape
+func dotQ5_0AVX2(row *byte, q *int8, d *float32, nb int) float32
+
+//go:noescape
 func dotF16x64AVX2(row *byte, x *float32, n int) float32
 
 //go:noescape
@@ -68,6 +71,7 @@ func useAsmKernels() {
 	dotF16VecImpl = dotF16VecAVX2
 	dotQ8_0Impl = dotQ8_0AVX2Go
 	dotQ4_KImpl = dotQ4_KAVX2Go
+	dotQ5_0Impl = dotQ5_0AVX2Go
 	dotQ6_KImpl = dotQ6_KAVX2Go
 	dotQ8_0x4Impl = dotQ8_0x4AVX2Go
 	dotF16x4Impl = dotF16x4AVX2
@@ -166,6 +170,16 @@ func dotF16x4AVX2(row []byte, x []float32, dst []float32, stride int) {
 		}
 		dst[v*stride] = sum
 	}
+}
+
+func dotQ5_0AVX2Go(row []byte, q []int8, d []float32) float32 {
+	nb := len(d)
+	if nb == 0 {
+		return 0
+	}
+	_ = row[nb*22-1]
+	_ = q[nb*32-1]
+	return dotQ5_0AVX2(&row[0], &q[0], &d[0], nb)
 }
 
 func dotQ6_KAVX2Go(row []byte, q []int8, d []float32) float32 {

@@ -330,3 +330,88 @@ axloop:
 axdone:
 	VZEROUPPER
 	RET
+
+DATA q5shuf<>+0(SB)/8, $0x0000000000000000
+DATA q5shuf<>+8(SB)/8, $0x0101010101010101
+DATA q5shuf<>+16(SB)/8, $0x0202020202020202
+DATA q5shuf<>+24(SB)/8, $0x0303030303030303
+GLOBL q5shuf<>(SB), RODATA|NOPTR, $32
+DATA q5bits<>+0(SB)/8, $0x7fbfdfeff7fbfdfe
+DATA q5bits<>+8(SB)/8, $0x7fbfdfeff7fbfdfe
+DATA q5bits<>+16(SB)/8, $0x7fbfdfeff7fbfdfe
+DATA q5bits<>+24(SB)/8, $0x7fbfdfeff7fbfdfe
+GLOBL q5bits<>(SB), RODATA|NOPTR, $32
+
+// func dotQ5_0AVX2(row *byte, q *int8, d *float32, nb int) float32
+// dotQ5_0: per block the exact integer sum of (q-16)*x, then
+// sum += float32(s) * (d_w*d_x) in float32, fused exactly when the Go
+// compiler fuses it (GOAMD64=v3 and up), as dot.go's expression is.
+TEXT ·dotQ5_0AVX2(SB), NOSPLIT, $0-36
+	MOVQ         row+0(FP), SI
+	MOVQ         q+8(FP), DI
+	MOVQ         d+16(FP), DX
+	MOVQ         nb+24(FP), CX
+	VXORPS       X0, X0, X0
+	MOVL         $0x0f0f0f0f, AX
+	VMOVD        AX, X1
+	VPBROADCASTD X1, Y1
+	MOVL         $0xf0f0f0f0, AX
+	VMOVD        AX, X6
+	VPBROADCASTD X6, Y6
+	MOVL         $0x00010001, AX
+	VMOVD        AX, X7
+	VPBROADCASTD X7, Y7
+	VPCMPEQB     Y8, Y8, Y8
+	TESTQ        CX, CX
+	JEQ          q50done
+
+q50loop:
+	// Nibbles: bytes 0-15 the low ones (elements 0-15), 16-31 the high ones.
+	VMOVDQU      6(SI), X2
+	VPSRLW       $4, X2, X3
+	VINSERTI128  $1, X3, Y2, Y2
+	VPAND        Y1, Y2, Y2
+	// Fifth bits: byte k = 0xff when bit k of qh is set; q-16 = nibble |
+	// (bit ? 0 : 0xf0) as a signed byte.
+	VPBROADCASTD 2(SI), Y3
+	VPSHUFB      q5shuf<>(SB), Y3, Y3
+	VPOR         q5bits<>(SB), Y3, Y3
+	VPCMPEQB     Y8, Y3, Y3
+	VPANDN       Y6, Y3, Y3
+	VPOR         Y3, Y2, Y2
+	VMOVDQU      (DI), Y4
+	VPSIGNB      Y2, Y4, Y4
+	VPABSB       Y2, Y2
+	VPMADDUBSW   Y4, Y2, Y2
+	VPMADDWD     Y7, Y2, Y2
+	VEXTRACTI128 $1, Y2, X4
+	VPADDD       X4, X2, X2
+	VPSHUFD      $0x4e, X2, X4
+	VPADDD       X4, X2, X2
+	VPSHUFD      $0xb1, X2, X4
+	VPADDD       X4, X2, X2
+	VCVTDQ2PS    X2, X2
+	MOVWLZX      (SI), AX
+	VMOVD        AX, X5
+	VCVTPH2PS    X5, X5
+	VMULSS       (DX), X5, X5
+#ifdef GOAMD64_v3
+	VFMADD231SS  X5, X2, X0
+#else
+#ifdef GOAMD64_v4
+	VFMADD231SS  X5, X2, X0
+#else
+	VMULSS       X5, X2, X2
+	VADDSS       X2, X0, X0
+#endif
+#endif
+	ADDQ         $22, SI
+	ADDQ         $32, DI
+	ADDQ         $4, DX
+	DECQ         CX
+	JNE          q50loop
+
+q50done:
+	VZEROUPPER
+	MOVSS        X0, ret+32(FP)
+	RET

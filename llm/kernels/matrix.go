@@ -90,7 +90,7 @@ func (m *Matrix) dotRow(r int, a *Acts, v int) float32 {
 		return dotQ4_0(row, a.q[v*c:(v+1)*c], a.d[v*nb:(v+1)*nb])
 	case gguf.Q5_0:
 		nb := c / 32
-		return dotQ5_0(row, a.q[v*c:(v+1)*c], a.d[v*nb:(v+1)*nb])
+		return dotQ5_0Impl(row, a.q[v*c:(v+1)*c], a.d[v*nb:(v+1)*nb])
 	case gguf.Q4_1:
 		nb := c / 32
 		return dotQ4_1(row, a.q[v*c:(v+1)*c], a.d[v*nb:(v+1)*nb], a.s[v*nb:(v+1)*nb])

@@ -137,6 +137,29 @@ func checkK(t *testing.T, typ gguf.GGMLType, row []byte, seed int64) {
 	}
 }
 
+func checkQ5_0(t *testing.T, row []byte, seed int64) {
+	row = append([]byte(nil), row...)
+	nb := len(row) / 22
+	row = row[:nb*22]
+	rng := rand.New(rand.NewSource(seed))
+	if seed&1 == 0 {
+		for b := 0; b < nb; b++ {
+			tameF16(row[b*22:])
+		}
+	}
+	var a Acts
+	a.Prepare(gguf.Q5_0, randActs(rng, nb*32), 1, nb*32)
+	if got, want := dotQ5_0Impl(row, a.q, a.d), dotQ5_0(row, a.q, a.d); !sameFloat(got, want) {
+		t.Fatalf("Q5_0 nb=%d seed=%d: asm %v (%08x), go %v (%08x)", nb, seed, got, math.Float32bits(got), want, math.Float32bits(want))
+	}
+}
+
+func FuzzDotQ5_0(f *testing.F) {
+	requireAsm(f)
+	addSeeds(f, gguf.Q5_0, 22, 32)
+	f.Fuzz(func(t *testing.T, row []byte, seed int64) { checkQ5_0(t, row, seed) })
+}
+
 func checkF16(t *testing.T, row []byte, seed int64) {
 	row = append([]byte(nil), row...) // the fuzzer's input is not ours to change
 	n := len(row) / 2
@@ -305,6 +328,8 @@ func TestAsmMatchesGo(t *testing.T) {
 		seed := rng.Int63()
 		checkQ8_0(t, quantRow(t, rng, gguf.Q8_0, 32*rng.Intn(200)), seed)
 		checkQ8_0(t, randBytes(rng, 34*rng.Intn(40)), seed)
+		checkQ5_0(t, quantRow(t, rng, gguf.Q5_0, 32*rng.Intn(200)), seed)
+		checkQ5_0(t, randBytes(rng, 22*rng.Intn(40)), seed)
 		for _, typ := range []gguf.GGMLType{gguf.Q4_K, gguf.Q6_K} {
 			checkK(t, typ, quantRow(t, rng, typ, 256*rng.Intn(20)), seed)
 			checkK(t, typ, randBytes(rng, typ.TypeSize()*rng.Intn(10)), seed)
