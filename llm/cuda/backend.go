@@ -39,6 +39,11 @@ type Options struct {
 	// MaxCtx is the number of positions of the KV cache (<= 0: the
 	// model's training context).
 	MaxCtx int
+	// ExactActivations keeps the vector of every matrix-vector product in
+	// float32. By default it is rounded as the CPU backend rounds it for
+	// the weight type (F16, BF16, Q8_0 or Q8_K, after ggml), so that both
+	// backends give the same logits on the same file.
+	ExactActivations bool
 }
 
 type dmat struct {
@@ -60,7 +65,7 @@ type dlayer struct {
 }
 
 type kernels struct {
-	embed, rmsNorm, rope, kvStore, attn, swiglu, add kernel
+	embed, rmsNorm, rope, kvStore, attn, swiglu, add, actRound kernel
 }
 
 // Backend is a decoder loaded into device memory with one sequence's KV
@@ -76,6 +81,8 @@ type Backend struct {
 	outNorm, ropeFreqs     dptr
 	x, xn, q, kk, v, att   dptr
 	gate, up, scores, lgts dptr
+	xq                     dptr // rounded matvec input
+	roundActs              bool
 	layers                 []dlayer
 	thetaScale, attnScale  float32
 
@@ -102,7 +109,7 @@ func New(f *gguf.File, opts Options) (*Backend, error) {
 	if err != nil {
 		return nil, err
 	}
-	b := &Backend{cfg: cfg, plan: p, dev: dev, logits: make([]float32, cfg.Vocab)}
+	b := &Backend{cfg: cfg, plan: p, dev: dev, logits: make([]float32, cfg.Vocab), roundActs: !opts.ExactActivations}
 	ok := false
 	defer func() {
 		if !ok {
@@ -134,7 +141,7 @@ func (b *Backend) loadKernels() error {
 		}
 	}
 	b.k = kernels{embed: fns["embed_row"], rmsNorm: fns["rms_norm"], rope: fns["rope"], kvStore: fns["kv_store"],
-		attn: fns["attn_decode"], swiglu: fns["swiglu"], add: fns["add"]}
+		attn: fns["attn_decode"], swiglu: fns["swiglu"], add: fns["add"], actRound: fns["act_round"]}
 	b.layers = make([]dlayer, b.cfg.Layers)
 	mat := func(name string) (dmat, error) {
 		buf, ok := b.plan.Buffer(name)
@@ -203,6 +210,7 @@ func (b *Backend) allocate() error {
 	b.outNorm, b.ropeFreqs = at("output_norm.weight"), at("rope_freqs.weight")
 	b.x, b.xn, b.q, b.kk, b.v = at("x"), at("xn"), at("q"), at("k"), at("v")
 	b.att, b.gate, b.up, b.scores, b.lgts = at("att"), at("gate"), at("up"), at("scores"), at("logits")
+	b.xq = at("xq")
 	for i := range b.layers {
 		ly := &b.layers[i]
 		p := fmt.Sprintf("blk.%d.", i)
@@ -297,6 +305,12 @@ func (b *Backend) launch(k kernel, name string, l plan.Launch, args ...uint64) e
 }
 
 func (b *Backend) matvec(m *dmat, y, x, bias dptr) error {
+	if k := plan.ActKind(m.typ); k != 0 && b.roundActs {
+		if err := b.launch(b.k.actRound, "act_round", plan.ActRound(m.cols), ptrArg(x), ptrArg(b.xq), intArg(m.cols), intArg(k)); err != nil {
+			return err
+		}
+		x = b.xq
+	}
 	return b.launch(m.fn, "matvec", plan.MatVec(m.rows),
 		ptrArg(m.ptr), longArg(m.rowBytes), ptrArg(x), ptrArg(y), ptrArg(bias), intArg(m.rows), intArg(m.cols))
 }

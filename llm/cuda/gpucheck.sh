@@ -17,7 +17,7 @@ prepare)
 	cd "$(git rev-parse --show-toplevel)"
 	mkdir -p .gpu
 	go test -c -tags cuda -o .gpu/cuda.test ./llm/cuda
-	go build -tags cuda -o .gpu/docent ./cmd/docent
+	go build -tags cuda -ldflags='-s -w' -o .gpu/docent ./cmd/docent # stripped: .gpu travels in 64 MiB
 	cp llm/cuda/gpucheck.sh .gpu/run.sh
 	ls -la .gpu
 	;;

@@ -166,6 +166,7 @@ const Entry table[] = {
                                iarg(a[8]), iarg(a[9]), iarg(a[10]), farg(a[11]))),
     K(swiglu, false, swiglu(parg<float *>(a[0]), parg<const float *>(a[1]), iarg(a[2]))),
     K(add, false, add(parg<float *>(a[0]), parg<const float *>(a[1]), iarg(a[2]))),
+    K(act_round, true, act_round(parg<const float *>(a[0]), parg<float *>(a[1]), iarg(a[2]), iarg(a[3]))),
 };
 
 } // namespace

@@ -39,6 +39,12 @@ inline float __uint_as_float(uint32_t u) {
     return f;
 }
 
+inline uint32_t __float_as_uint(float f) {
+    uint32_t u;
+    memcpy(&u, &f, 4);
+    return u;
+}
+
 inline float __half2float(__half h) {
     const uint32_t s = (uint32_t)(h.bits >> 15) << 31;
     const uint32_t e = (h.bits >> 10) & 31, m = h.bits & 1023;

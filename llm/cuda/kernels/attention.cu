@@ -15,17 +15,20 @@ extern "C" __global__ void kv_store(const float *k, const float *v, __half *kc, 
 
 // One block per query head h, which reads KV head h / (n_heads /
 // n_kv_heads). Scores for the n_kv cached positions go to
-// scores[h*max_ctx ...] (global scratch, so any context length fits);
-// softmax with the maximum subtracted; out[h] = sum_t p_t v_t.
-// The query is rounded to F16 first, as the CPU backend does for its F16
-// dot products. Dynamic shared memory: head_dim + WARP floats.
-// head_dim must be even.
+// scores[h*max_ctx ...] (global scratch, so any context length fits).
+// The softmax and the product with V follow the CPU backend's flash
+// attention (after ggml's CPU flash attention with an F16 KV cache): one
+// pass over the positions with a running maximum, the value accumulator
+// rounded to F16 after every update, the sum rescaled when the maximum
+// grows; each thread owns one output channel and walks the positions in
+// order, so the rounding matches the CPU's step for step. The query is
+// rounded to F16 first, as the CPU does for its F16 dot products.
+// Dynamic shared memory: head_dim + WARP floats. head_dim must be even.
 extern "C" __global__ void attn_decode(const float *q, const __half *kc, const __half *vc, float *out,
                                        float *scores, int n_heads, int n_kv_heads, int head_dim, int head_dim_v,
                                        int n_kv, int max_ctx, float scale) {
     extern __shared__ float sh[];
     float *qs = sh;
-    float *red = sh + head_dim;
     const int h = blockIdx.x;
     const int kvh = h / (n_heads / n_kv_heads);
     const long long kvd = (long long)n_kv_heads * head_dim, vd = (long long)n_kv_heads * head_dim_v;
@@ -34,7 +37,6 @@ extern "C" __global__ void attn_decode(const float *q, const __half *kc, const _
     __syncthreads();
 
     float *sc = scores + (long long)h * max_ctx;
-    float mx = -INFINITY;
     for (int t = threadIdx.x; t < n_kv; t += blockDim.x) {
         const __half2 *k = (const __half2 *)(kc + t * kvd + (long long)kvh * head_dim);
         float s = 0.0f;
@@ -42,23 +44,27 @@ extern "C" __global__ void attn_decode(const float *q, const __half *kc, const _
             const float2 kk = __half22float2(k[i]);
             s += kk.x * qs[2 * i] + kk.y * qs[2 * i + 1];
         }
-        s *= scale;
-        sc[t] = s;
-        mx = fmaxf(mx, s);
+        sc[t] = s * scale;
     }
-    mx = block_max(mx, red);
-    float sum = 0.0f;
-    for (int t = threadIdx.x; t < n_kv; t += blockDim.x) {
-        const float e = expf(sc[t] - mx);
-        sc[t] = e;
-        sum += e;
-    }
-    sum = block_sum(sum, red); // its barriers also publish sc[] to the block
-    const float inv = 1.0f / sum;
+    __syncthreads(); // publishes sc[] to the block
+
     const __half *vh = vc + (long long)kvh * head_dim_v;
     for (int c = threadIdx.x; c < head_dim_v; c += blockDim.x) {
-        float a = 0.0f;
-        for (int t = 0; t < n_kv; t++) a += sc[t] * __half2float(vh[t * vd + c]);
-        out[(long long)h * head_dim_v + c] = a * inv;
+        float m = -INFINITY, sum = 0.0f, acc = 0.0f;
+        for (int t = 0; t < n_kv; t++) {
+            const float s = sc[t];
+            float ms = 1.0f, vs = 1.0f;
+            if (s > m) {
+                const float mold = m;
+                m = s;
+                ms = expf(mold - m);
+                acc = __half2float(__float2half(acc * ms));
+            } else {
+                vs = expf(s - m);
+            }
+            acc = __half2float(__float2half(fmaf(__half2float(vh[t * vd + c]), vs, acc)));
+            sum = fmaf(sum, ms, vs);
+        }
+        out[(long long)h * head_dim_v + c] = acc * (sum != 0.0f ? 1.0f / sum : 0.0f);
     }
 }

@@ -12,3 +12,17 @@ for src in *.cu; do
 		"$NVCC" -ptx -O3 -std=c++14 --gpu-architecture=compute_$arch -o "${name}_sm$arch.ptx" "$src"
 	done
 done
+# The CPU emulator (llm/cuda/emu, build tag cudaemu) compiles these sources
+# through #include, which Go's build cache does not track: a stamp of their
+# hash in a Go file of that package makes it rebuild when they change.
+[ -d ../emu ] || exit 0
+sum=$(cat *.cu *.cuh | sha256sum | cut -c1-64)
+cat > ../emu/stamp.go <<EOS
+//go:build cudaemu
+
+package emu
+
+// KernelsSHA256 is the SHA-256 of llm/cuda/kernels/*.cu then *.cuh as
+// compiled into the emulator (written by kernels/build.sh).
+const KernelsSHA256 = "$sum"
+EOS

@@ -21,7 +21,7 @@ var Modules = []Module{
 	{"rope", []string{"rope"}},
 	{"matvec", []string{"matvec_f32", "matvec_f16", "matvec_bf16", "matvec_q4_0", "matvec_q5_0", "matvec_q8_0", "matvec_q4_k", "matvec_q6_k"}},
 	{"attention", []string{"kv_store", "attn_decode"}},
-	{"elementwise", []string{"swiglu", "add"}},
+	{"elementwise", []string{"swiglu", "add", "act_round"}},
 }
 
 // Archs are the compute capabilities the PTX is generated for; a device
@@ -50,4 +50,21 @@ func PickArch(major, minor int) (int, error) {
 // MatVecKernel is the name of the matrix-vector kernel for weights of type t.
 func MatVecKernel(t gguf.GGMLType) string {
 	return "matvec_" + strings.ToLower(t.String())
+}
+
+// ActKind is how act_round prepares the vector for a product with weights
+// of type t, as the CPU backend does (ggml's vec_dot_type): 0 unchanged
+// (F32), 1 F16, 2 BF16, 3 Q8_0, 4 Q8_K.
+func ActKind(t gguf.GGMLType) int {
+	switch t {
+	case gguf.F16:
+		return 1
+	case gguf.BF16:
+		return 2
+	case gguf.Q8_0, gguf.Q4_0, gguf.Q5_0:
+		return 3
+	case gguf.Q4_K, gguf.Q5_K, gguf.Q6_K:
+		return 4
+	}
+	return 0
 }

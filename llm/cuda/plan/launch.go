@@ -81,3 +81,10 @@ func Attention(heads, headDim int) Launch {
 
 // Embed is the geometry of one embedding row of cols values.
 func Embed(cols int) Launch { return Elementwise(cols) }
+
+// ActRound is the geometry of act_round over n values: blocks of 256
+// threads (one Q8_K block, eight Q8_0 blocks), WarpSize floats of shared
+// memory.
+func ActRound(n int) Launch {
+	return oneD(max(1, CeilDiv(n, 256)), 256, WarpSize*4)
+}

@@ -221,6 +221,7 @@ func ForDecoder(c model.Config, src TensorSource, maxCtx int) (*Plan, error) {
 	}{
 		{"x", c.Embd}, {"xn", c.Embd}, {"q", qd}, {"k", kvd}, {"v", vd},
 		{"att", c.Heads * c.HeadDimV}, {"gate", c.FFN}, {"up", c.FFN},
+		{"xq", max(c.Embd, c.FFN, c.Heads*c.HeadDimV)}, // matvec input rounded as the CPU rounds it
 		{"scores", c.Heads * maxCtx}, {"logits", c.Vocab},
 	} {
 		p.add(Buffer{Name: s.name, Region: Scratch, Type: gguf.F32, Rows: 1, Cols: s.n, Bytes: 4 * int64(s.n)})

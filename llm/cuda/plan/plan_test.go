@@ -2,11 +2,14 @@ package plan
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 
@@ -449,5 +452,29 @@ func TestPickArch(t *testing.T) {
 	}
 	if MatVecKernel(gguf.Q4_K) != "matvec_q4_k" || MatVecKernel(gguf.BF16) != "matvec_bf16" {
 		t.Error("MatVecKernel names")
+	}
+}
+
+// The emulator's stamp (llm/cuda/emu/stamp.go) names the current kernel
+// sources, so that `go test -tags cudaemu` rebuilds it after a change.
+func TestEmulatorStamp(t *testing.T) {
+	h := sha256.New()
+	for _, pat := range []string{"*.cu", "*.cuh"} {
+		files, _ := filepath.Glob(filepath.Join("..", "kernels", pat))
+		sort.Strings(files)
+		for _, f := range files {
+			b, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			h.Write(b)
+		}
+	}
+	stamp, err := os.ReadFile(filepath.Join("..", "emu", "stamp.go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := hex.EncodeToString(h.Sum(nil)); !strings.Contains(string(stamp), want) {
+		t.Errorf("emu/stamp.go is stale (kernels hash %s): run go generate -tags cuda ./llm/cuda", want)
 	}
 }
