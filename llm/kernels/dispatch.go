@@ -22,6 +22,7 @@ var (
 	dotF16x4Impl  func(row []byte, x []float32, dst []float32, stride int)
 	dotQ4_Kx4Impl func(row []byte, q []int8, d []float32, bs []int16, dst []float32, stride int)
 	dotQ6_Kx4Impl func(row []byte, q []int8, d []float32, dst []float32, stride int)
+	dotQ5_0x4Impl func(row []byte, q []int8, d []float32, dst []float32, stride int)
 
 	backend = "go"
 )
@@ -43,6 +44,7 @@ func useGoKernels() {
 	dotF16x4Impl = nil
 	dotQ4_Kx4Impl = nil
 	dotQ6_Kx4Impl = nil
+	dotQ5_0x4Impl = nil
 	scaleRoundF16Impl = scaleRoundF16Go
 	axpyRoundF16Impl = axpyRoundF16Go
 	backend = "go"

@@ -44,6 +44,9 @@ func dotQ6_Kx4AVX2(row *byte, q *int8, d *float32, nb int, out *float32)
 func dotQ5_0AVX2(row *byte, q *int8, d *float32, nb int) float32
 
 //go:noescape
+func dotQ5_0x4AVX2(row *byte, q *int8, d *float32, nb int, out *float32)
+
+//go:noescape
 func dotF16x64AVX2(row *byte, x *float32, n int) float32
 
 //go:noescape
@@ -77,6 +80,7 @@ func useAsmKernels() {
 	dotF16x4Impl = dotF16x4AVX2
 	dotQ4_Kx4Impl = dotQ4_Kx4AVX2Go
 	dotQ6_Kx4Impl = dotQ6_Kx4AVX2Go
+	dotQ5_0x4Impl = dotQ5_0x4AVX2Go
 	scaleRoundF16Impl = scaleRoundF16AVX2Go
 	axpyRoundF16Impl = axpyRoundF16AVX2Go
 	backend = "avx2+fma+f16c"
@@ -119,6 +123,18 @@ func dotQ4_Kx4AVX2Go(row []byte, q []int8, d []float32, bs []int16, dst []float3
 		_ = q[4*nb*256-1]
 		_ = bs[4*nb*16-1]
 		dotQ4_Kx4AVX2(&row[0], &q[0], &d[0], &bs[0], nb, &out[0])
+	}
+	_ = dst[3*stride]
+	dst[0], dst[stride], dst[2*stride], dst[3*stride] = out[0], out[1], out[2], out[3]
+}
+
+func dotQ5_0x4AVX2Go(row []byte, q []int8, d []float32, dst []float32, stride int) {
+	nb := len(d) / 4
+	var out [4]float32
+	if nb > 0 {
+		_ = row[nb*22-1]
+		_ = q[4*nb*32-1]
+		dotQ5_0x4AVX2(&row[0], &q[0], &d[0], nb, &out[0])
 	}
 	_ = dst[3*stride]
 	dst[0], dst[stride], dst[2*stride], dst[3*stride] = out[0], out[1], out[2], out[3]

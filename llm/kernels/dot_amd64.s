@@ -415,3 +415,100 @@ q50done:
 	VZEROUPPER
 	MOVSS        X0, ret+32(FP)
 	RET
+
+// func dotQ5_0x4AVX2(row *byte, q *int8, d *float32, nb int, out *float32)
+// dotQ5_0AVX2 of one row against four consecutive activation vectors (nb
+// blocks each), out[0..3]: the four block sums are reduced together into
+// lanes 0-3 of X0, and each lane takes exactly the float steps of
+// dotQ5_0AVX2.
+TEXT ·dotQ5_0x4AVX2(SB), NOSPLIT, $0-40
+	MOVQ         row+0(FP), SI
+	MOVQ         q+8(FP), DI
+	MOVQ         d+16(FP), DX
+	MOVQ         nb+24(FP), CX
+	MOVQ         CX, R9
+	SHLQ         $5, R9
+	LEAQ         (R9)(R9*2), R11
+	MOVQ         CX, R10
+	SHLQ         $2, R10
+	LEAQ         (R10)(R10*2), R12
+	VXORPS       X0, X0, X0
+	MOVL         $0x0f0f0f0f, AX
+	VMOVD        AX, X1
+	VPBROADCASTD X1, Y1
+	MOVL         $0xf0f0f0f0, AX
+	VMOVD        AX, X6
+	VPBROADCASTD X6, Y6
+	MOVL         $0x00010001, AX
+	VMOVD        AX, X7
+	VPBROADCASTD X7, Y7
+	VPCMPEQB     Y8, Y8, Y8
+	TESTQ        CX, CX
+	JEQ          q54done
+
+q54loop:
+	VMOVDQU      6(SI), X2
+	VPSRLW       $4, X2, X3
+	VINSERTI128  $1, X3, Y2, Y2
+	VPAND        Y1, Y2, Y2
+	VPBROADCASTD 2(SI), Y3
+	VPSHUFB      q5shuf<>(SB), Y3, Y3
+	VPOR         q5bits<>(SB), Y3, Y3
+	VPCMPEQB     Y8, Y3, Y3
+	VPANDN       Y6, Y3, Y3
+	VPOR         Y3, Y2, Y2
+	VPABSB       Y2, Y3
+	VMOVDQU      (DI), Y10
+	VPSIGNB      Y2, Y10, Y10
+	VPMADDUBSW   Y10, Y3, Y10
+	VPMADDWD     Y7, Y10, Y10
+	VMOVDQU      (DI)(R9*1), Y11
+	VPSIGNB      Y2, Y11, Y11
+	VPMADDUBSW   Y11, Y3, Y11
+	VPMADDWD     Y7, Y11, Y11
+	VMOVDQU      (DI)(R9*2), Y12
+	VPSIGNB      Y2, Y12, Y12
+	VPMADDUBSW   Y12, Y3, Y12
+	VPMADDWD     Y7, Y12, Y12
+	VMOVDQU      (DI)(R11*1), Y13
+	VPSIGNB      Y2, Y13, Y13
+	VPMADDUBSW   Y13, Y3, Y13
+	VPMADDWD     Y7, Y13, Y13
+	// [s0 s1 s2 s3] in X10
+	VPHADDD      Y11, Y10, Y10
+	VPHADDD      Y13, Y12, Y12
+	VPHADDD      Y12, Y10, Y10
+	VEXTRACTI128 $1, Y10, X11
+	VPADDD       X11, X10, X10
+	VCVTDQ2PS    X10, X10
+	// [d_w*d_x0 .. d_w*d_x3] in X5
+	MOVWLZX      (SI), AX
+	VMOVD        AX, X5
+	VCVTPH2PS    X5, X5
+	VBROADCASTSS X5, X5
+	VMOVSS       (DX), X4
+	VINSERTPS    $0x10, (DX)(R10*1), X4, X4
+	VINSERTPS    $0x20, (DX)(R10*2), X4, X4
+	VINSERTPS    $0x30, (DX)(R12*1), X4, X4
+	VMULPS       X4, X5, X5
+#ifdef GOAMD64_v3
+	VFMADD231PS  X5, X10, X0
+#else
+#ifdef GOAMD64_v4
+	VFMADD231PS  X5, X10, X0
+#else
+	VMULPS       X5, X10, X10
+	VADDPS       X10, X0, X0
+#endif
+#endif
+	ADDQ         $22, SI
+	ADDQ         $32, DI
+	ADDQ         $4, DX
+	DECQ         CX
+	JNE          q54loop
+
+q54done:
+	MOVQ         out+32(FP), R8
+	VMOVUPS      X0, (R8)
+	VZEROUPPER
+	RET

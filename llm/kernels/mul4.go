@@ -16,6 +16,11 @@ func (m *Matrix) mulRow4(dst []float32, a *Acts, r int) int {
 		for ; v+4 <= a.n; v += 4 {
 			dotQ8_0x4Impl(row, a.q[v*c:(v+4)*c], a.d[v*nb:(v+4)*nb], dst[v*rows+r:], rows)
 		}
+	case m.Type == gguf.Q5_0 && dotQ5_0x4Impl != nil:
+		nb := c / 32
+		for ; v+4 <= a.n; v += 4 {
+			dotQ5_0x4Impl(row, a.q[v*c:(v+4)*c], a.d[v*nb:(v+4)*nb], dst[v*rows+r:], rows)
+		}
 	case m.Type == gguf.Q4_K && dotQ4_Kx4Impl != nil:
 		nb := c / 256
 		for ; v+4 <= a.n; v += 4 {

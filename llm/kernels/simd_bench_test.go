@@ -83,7 +83,7 @@ func BenchmarkDot4(b *testing.B) {
 	for i := range x {
 		x[i] = float32(rng.NormFloat64())
 	}
-	for _, typ := range []gguf.GGMLType{gguf.Q8_0, gguf.F16, gguf.Q4_K, gguf.Q6_K} {
+	for _, typ := range []gguf.GGMLType{gguf.Q8_0, gguf.Q5_0, gguf.F16, gguf.Q4_K, gguf.Q6_K} {
 		data := quantRow(b, rng, typ, rows*cols)
 		m, err := NewMatrix(typ, rows, cols, data)
 		if err != nil {

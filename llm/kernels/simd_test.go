@@ -152,6 +152,18 @@ func checkQ5_0(t *testing.T, row []byte, seed int64) {
 	if got, want := dotQ5_0Impl(row, a.q, a.d), dotQ5_0(row, a.q, a.d); !sameFloat(got, want) {
 		t.Fatalf("Q5_0 nb=%d seed=%d: asm %v (%08x), go %v (%08x)", nb, seed, got, math.Float32bits(got), want, math.Float32bits(want))
 	}
+	if dotQ5_0x4Impl != nil {
+		var a4 Acts
+		a4.Prepare(gguf.Q5_0, randActs(rng, 4*nb*32), 4, nb*32)
+		out := make([]float32, 8)
+		dotQ5_0x4Impl(row, a4.q, a4.d, out[1:], 2)
+		for v := 0; v < 4; v++ {
+			want := dotQ5_0(row, a4.q[v*nb*32:(v+1)*nb*32], a4.d[v*nb:(v+1)*nb])
+			if got := out[1+2*v]; !sameFloat(got, want) {
+				t.Fatalf("Q5_0 x4 vector %d nb=%d seed=%d: asm %v, go %v", v, nb, seed, got, want)
+			}
+		}
+	}
 }
 
 func FuzzDotQ5_0(f *testing.F) {
