@@ -478,3 +478,21 @@ func TestEmulatorStamp(t *testing.T) {
 		t.Errorf("emu/stamp.go is stale (kernels hash %s): run go generate -tags cuda ./llm/cuda", want)
 	}
 }
+
+func TestActRound(t *testing.T) {
+	for _, tc := range []struct {
+		ty   gguf.GGMLType
+		kind int
+	}{{gguf.F32, 0}, {gguf.F16, 1}, {gguf.BF16, 2}, {gguf.Q8_0, 3}, {gguf.Q4_0, 3}, {gguf.Q5_0, 3}, {gguf.Q4_K, 4}, {gguf.Q6_K, 4}} {
+		if got := ActKind(tc.ty); got != tc.kind {
+			t.Errorf("ActKind(%v) = %d, want %d", tc.ty, got, tc.kind)
+		}
+	}
+	// One block per Q8_K block; whole Q8_0 blocks per warp.
+	for _, n := range []int{256, 896, 2048, 4864, 8192} {
+		l := ActRound(n)
+		if err := l.Validate(); err != nil || l.Grid[0]*l.Block[0] < n || l.Block[0] != 256 {
+			t.Errorf("ActRound(%d) = %+v, %v", n, l, err)
+		}
+	}
+}
