@@ -115,7 +115,17 @@ machine they compare engines better than wall-clock rates.`,
 			ppTS := float64(nPrompt*r) / ppSum.Seconds()
 			tgTS := float64(nGen*r) / tgSum.Seconds()
 			st, _ := os.Stat(path)
+			// The decode bound: weight bytes read per token over measured
+			// read bandwidth with the same thread count.
+			bw := readBandwidth(d.Threads())
+			perTok, err := decodeBytesPerToken(path, d.TiedOutput)
+			if err != nil {
+				return err
+			}
+			bound := bw / float64(perTok)
 			res := map[string]any{
+				"read_bandwidth_bytes_per_s": bw, "decode_bytes_per_token": perTok,
+				"decode_bound_tokens_per_s": bound, "decode_share_of_bound": tgTS / bound,
 				"model": path, "architecture": d.Arch, "threads": d.Threads(),
 				"n_prompt": nPrompt, "n_gen": nGen, "reps": r,
 				"prefill_tokens_per_s": ppTS, "decode_tokens_per_s": tgTS,
@@ -131,6 +141,8 @@ machine they compare engines better than wall-clock rates.`,
 			fmt.Fprintf(w, "threads   %d\n", d.Threads())
 			fmt.Fprintf(w, "prefill   pp%d: %.2f tokens/s (%.2f per CPU-second)\n", nPrompt, ppTS, float64(nPrompt*r)/ppCPU.Seconds())
 			fmt.Fprintf(w, "decode    tg%d: %.2f tokens/s (%.2f per CPU-second)\n", nGen, tgTS, float64(nGen*r)/tgCPU.Seconds())
+			fmt.Fprintf(w, "bound     %.2f tokens/s (%.1f MiB of weights per token, %.1f GB/s measured read bandwidth): decode at %.0f%%\n",
+				bound, float64(perTok)/(1<<20), bw/1e9, 100*tgTS/bound)
 			fmt.Fprintf(w, "peak RSS  %.1f MiB (KV cache %.1f MiB)\n", float64(peakRSS())/(1<<20), float64(d.KVCacheBytes(ctxSize))/(1<<20))
 			return nil
 		},
