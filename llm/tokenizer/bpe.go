@@ -104,54 +104,14 @@ type bpeBigram struct {
 	result      int32
 }
 
-// bigram heap ordered by rank, then leftmost.
-type bpeHeap []bpeBigram
+// bpeHeap pops the lowest merge rank first, leftmost on ties.
+type bpeHeap = bigramHeap[bpeBigram]
 
-func (h bpeHeap) less(i, j int) bool {
-	if h[i].rank != h[j].rank {
-		return h[i].rank < h[j].rank
+func (b bpeBigram) before(o bpeBigram) bool {
+	if b.rank != o.rank {
+		return b.rank < o.rank
 	}
-	return h[i].left < h[j].left
-}
-
-func (h *bpeHeap) push(b bpeBigram) {
-	*h = append(*h, b)
-	s := *h
-	i := len(s) - 1
-	for i > 0 {
-		p := (i - 1) / 2
-		if !s.less(i, p) {
-			break
-		}
-		s[i], s[p] = s[p], s[i]
-		i = p
-	}
-}
-
-func (h *bpeHeap) pop() bpeBigram {
-	s := *h
-	top := s[0]
-	last := len(s) - 1
-	s[0] = s[last]
-	s = s[:last]
-	i := 0
-	for {
-		l := 2*i + 1
-		if l >= len(s) {
-			break
-		}
-		c := l
-		if r := l + 1; r < len(s) && s.less(r, l) {
-			c = r
-		}
-		if !s.less(c, i) {
-			break
-		}
-		s[i], s[c] = s[c], s[i]
-		i = c
-	}
-	*h = s
-	return top
+	return b.left < o.left
 }
 
 type bpeScratch struct {

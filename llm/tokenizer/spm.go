@@ -30,54 +30,14 @@ type spmBigram struct {
 	size        int32
 }
 
-// spmHeap is a max-heap on score, leftmost first on ties.
-type spmHeap []spmBigram
+// spmHeap pops the highest score first, leftmost on ties.
+type spmHeap = bigramHeap[spmBigram]
 
-func (h spmHeap) less(i, j int) bool {
-	if h[i].score != h[j].score {
-		return h[i].score > h[j].score
+func (b spmBigram) before(o spmBigram) bool {
+	if b.score != o.score {
+		return b.score > o.score
 	}
-	return h[i].left < h[j].left
-}
-
-func (h *spmHeap) push(b spmBigram) {
-	*h = append(*h, b)
-	s := *h
-	i := len(s) - 1
-	for i > 0 {
-		p := (i - 1) / 2
-		if !s.less(i, p) {
-			break
-		}
-		s[i], s[p] = s[p], s[i]
-		i = p
-	}
-}
-
-func (h *spmHeap) pop() spmBigram {
-	s := *h
-	top := s[0]
-	last := len(s) - 1
-	s[0] = s[last]
-	s = s[:last]
-	i := 0
-	for {
-		l := 2*i + 1
-		if l >= len(s) {
-			break
-		}
-		c := l
-		if r := l + 1; r < len(s) && s.less(r, l) {
-			c = r
-		}
-		if !s.less(c, i) {
-			break
-		}
-		s[i], s[c] = s[c], s[i]
-		i = c
-	}
-	*h = s
-	return top
+	return b.left < o.left
 }
 
 type spmScratch struct {
