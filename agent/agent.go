@@ -157,6 +157,14 @@ func (a *Agent) Ask(ctx context.Context, req Request, emit func(Event)) (*Answer
 	if topK > 100 {
 		return nil, fmt.Errorf("%w: top_k must be at most 100", ErrInvalid)
 	}
+	choice := req.ToolChoice
+	switch choice {
+	case "":
+		choice = ToolAuto
+	case ToolAuto, ToolNone, ToolRequired:
+	default:
+		return nil, fmt.Errorf("%w: tool_choice must be auto, none or required", ErrInvalid)
+	}
 	query := retrieval.Query{Collection: req.Collection, Text: q, TopK: topK, Filters: req.Filters}
 	if a.Embedder != nil {
 		vec, err := a.cache.embed(ctx, a.Embedder, q)
@@ -173,22 +181,13 @@ func (a *Agent) Ask(ctx context.Context, req Request, emit func(Event)) (*Answer
 	if emit != nil {
 		emit(Event{Type: "retrieval", Data: hitSummaries(hits)})
 	}
-	ev := a.evidence(ctx, req.Collection, q, hits)
-	choice := req.ToolChoice
-	switch choice {
-	case "":
-		choice = ToolAuto
-	case ToolAuto, ToolNone, ToolRequired:
-	default:
-		return nil, fmt.Errorf("%w: tool_choice must be auto, none or required", ErrInvalid)
-	}
 	stepper, canTools := a.Generator.(ToolStepper)
 	canTools = canTools && a.Tools != nil && len(a.Tools.List()) > 0 && choice != ToolNone
 	var ans *Answer
 	switch {
 	case a.Generator == nil:
 		var quotes []quote
-		ans, quotes = a.extract(ev, hits, cfg)
+		ans, quotes = a.extract(a.evidence(ctx, req.Collection, q, hits), hits, cfg)
 		a.checkExtractive(ans, quotes, hits)
 	case canTools:
 		// With tools the documents need not hold the answer (arithmetic,
@@ -197,7 +196,7 @@ func (a *Agent) Ask(ctx context.Context, req Request, emit func(Event)) (*Answer
 		if err != nil {
 			return nil, err
 		}
-	case ev.best() < cfg.MinCoverage:
+	case a.evidence(ctx, req.Collection, q, hits).best() < cfg.MinCoverage:
 		// Too little evidence: refuse without asking the model, which
 		// could only answer from its own memory.
 		ans = refuse(&Answer{Generator: a.Generator.Name(), ToolCalls: []ToolCall{}, Citations: []Citation{}})
