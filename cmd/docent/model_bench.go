@@ -115,6 +115,9 @@ machine they compare engines better than wall-clock rates.`,
 			ppTS := float64(nPrompt*r) / ppSum.Seconds()
 			tgTS := float64(nGen*r) / tgSum.Seconds()
 			st, _ := os.Stat(path)
+			// Peak memory of the model runs, read before the bandwidth
+			// probe below adds its own 256 MiB buffer.
+			rss := peakRSS()
 			// The decode bound: weight bytes read per token over measured
 			// read bandwidth with the same thread count.
 			bw := readBandwidth(d.Threads())
@@ -131,7 +134,7 @@ machine they compare engines better than wall-clock rates.`,
 				"prefill_tokens_per_s": ppTS, "decode_tokens_per_s": tgTS,
 				"prefill_tokens_per_cpu_s": float64(nPrompt*r) / ppCPU.Seconds(),
 				"decode_tokens_per_cpu_s":  float64(nGen*r) / tgCPU.Seconds(),
-				"peak_rss_bytes":           peakRSS(), "file_bytes": st.Size(), "kv_cache_bytes": d.KVCacheBytes(ctxSize),
+				"peak_rss_bytes":           rss, "file_bytes": st.Size(), "kv_cache_bytes": d.KVCacheBytes(ctxSize),
 			}
 			if flagJSON {
 				return json.NewEncoder(cmd.OutOrStdout()).Encode(res)
@@ -143,7 +146,7 @@ machine they compare engines better than wall-clock rates.`,
 			fmt.Fprintf(w, "decode    tg%d: %.2f tokens/s (%.2f per CPU-second)\n", nGen, tgTS, float64(nGen*r)/tgCPU.Seconds())
 			fmt.Fprintf(w, "bound     %.2f tokens/s (%.1f MiB of weights per token, %.1f GB/s measured read bandwidth): decode at %.0f%%\n",
 				bound, float64(perTok)/(1<<20), bw/1e9, 100*tgTS/bound)
-			fmt.Fprintf(w, "peak RSS  %.1f MiB (KV cache %.1f MiB)\n", float64(peakRSS())/(1<<20), float64(d.KVCacheBytes(ctxSize))/(1<<20))
+			fmt.Fprintf(w, "peak RSS  %.1f MiB (KV cache %.1f MiB)\n", float64(rss)/(1<<20), float64(d.KVCacheBytes(ctxSize))/(1<<20))
 			return nil
 		},
 	}
