@@ -78,7 +78,9 @@ func useAsmKernels() {
 	dotQ6_KImpl = dotQ6_KAVX2Go
 	dotQ8_0x4Impl = dotQ8_0x4AVX2Go
 	dotF16x4Impl = dotF16x4AVX2
-	dotQ4_Kx4Impl = dotQ4_Kx4AVX2Go
+	// dotQ4_Kx4AVX2 computes per vector what dotQ4_K computes (llama.cpp's
+	// GEMV), not the GEMM that llama.cpp uses for groups of four batch
+	// rows, so Q4_K prefill stays on the Go dotQ4_Kx4Gemm for now.
 	dotQ6_Kx4Impl = dotQ6_Kx4AVX2Go
 	dotQ5_0x4Impl = dotQ5_0x4AVX2Go
 	scaleRoundF16Impl = scaleRoundF16AVX2Go

@@ -67,7 +67,9 @@ func flashAttention(out, q []float32, kc, vc []uint16, nkv, kOff, kStride, vOff,
 		}
 		vrow := vc[j*vStride+vOff : j*vStride+vOff+hdv]
 		kernels.AxpyRoundF16(out, vrow, vs)
-		S = fma32(S, ms, vs)
+		// S*ms + vs, not fused (an FMA here parts from llama.cpp when the
+		// running maximum grows).
+		S = float32(S*ms) + vs
 	}
 	var inv float32
 	if S != 0 {

@@ -221,8 +221,9 @@ func rmsNorm(dst, x, w []float32, eps float32) {
 	for _, v := range x {
 		sum += float64(v * v)
 	}
-	mean := sum / float64(len(x))
-	scale := 1 / float32(math.Sqrt(float64(float32(mean+float64(eps)))))
+	// ggml rounds the mean to float before adding eps in float.
+	mean := float32(sum / float64(len(x)))
+	scale := 1 / float32(math.Sqrt(float64(mean+eps)))
 	w = w[:len(x)]
 	dst = dst[:len(x)]
 	for i, v := range x {

@@ -329,8 +329,8 @@ func (s *Session) ropeTables(n int) {
 				t = theta / d.ropeFreqs[j]
 			}
 			t *= d.RopeScale
-			cs[j] = float32(math.Cos(float64(t)))
-			sn[j] = float32(math.Sin(float64(t)))
+			cs[j] = cosf(t)
+			sn[j] = sinf(t)
 			theta *= thetaScale
 		}
 	}
