@@ -253,9 +253,12 @@ func (s *Session) forward(tokens []int32, wantLast bool, all []float32, from int
 		for i, val := range v {
 			vc[s.n*vd+i] = gguf.FP32ToFP16(val)
 		}
-		// Queries are rounded to F16 for the dot products with F16 keys.
-		for i, val := range q {
-			q[i] = gguf.FP16ToFP32(gguf.FP32ToFP16(val))
+		// Queries are rounded to F16 for the dot products with F16 keys
+		// (except on llama.cpp's tiled path, which keeps them in float32).
+		if d.attn == AttentionClassic || n < fattnTileQ {
+			for i, val := range q {
+				q[i] = gguf.FP16ToFP32(gguf.FP32ToFP16(val))
+			}
 		}
 		s.at.layer, s.at.nTok = li, n
 		p.RunTask(n*d.Heads, &s.at)
