@@ -20,6 +20,8 @@ var (
 	// one-vector kernels compute, except Q4_K: llama.cpp runs groups of four
 	// batch rows through a different kernel (its repacked GEMM), which
 	// dotQ4_Kx4Gemm follows; the Q4_K four-vector kernel is required.
+	// (dotQ6_Kx4Impl: none at present; its AVX2 kernel computes the older
+	// Q6_K lanes.)
 	dotQ8_0x4Impl func(row []byte, q []int8, d []float32, dst []float32, stride int)
 	dotF16x4Impl  func(row []byte, x []float32, dst []float32, stride int)
 	dotQ4_Kx4Impl = dotQ4_Kx4Gemm

@@ -17,7 +17,7 @@ import (
 func dotQ8_0AVX2(row *byte, q *int8, d *float32, nb int) float32
 
 //go:noescape
-func dotQ6_KAVX2(row *byte, q *int8, d *float32, nb int) float32
+func dotQ6_KAVX2(row *byte, q *int8, d *float32, bs *int16, nb int) float32
 
 //go:noescape
 func dotQ4_KAVX2(row *byte, q *int8, d *float32, bs *int16, nb int) float32
@@ -81,7 +81,8 @@ func useAsmKernels() {
 	// dotQ4_Kx4AVX2 computes per vector what dotQ4_K computes (llama.cpp's
 	// GEMV), not the GEMM that llama.cpp uses for groups of four batch
 	// rows, so Q4_K prefill stays on the Go dotQ4_Kx4Gemm for now.
-	dotQ6_Kx4Impl = dotQ6_Kx4AVX2Go
+	// dotQ6_Kx4AVX2 still computes the old Q6_K lanes (q-32 per element),
+	// not ggml_vec_dot_q6_K_q8_K's; Q6_K prefill uses dotQ6_KImpl per vector.
 	dotQ5_0x4Impl = dotQ5_0x4AVX2Go
 	scaleRoundF16Impl = scaleRoundF16AVX2Go
 	axpyRoundF16Impl = axpyRoundF16AVX2Go
@@ -200,14 +201,15 @@ func dotQ5_0AVX2Go(row []byte, q []int8, d []float32) float32 {
 	return dotQ5_0AVX2(&row[0], &q[0], &d[0], nb)
 }
 
-func dotQ6_KAVX2Go(row []byte, q []int8, d []float32) float32 {
+func dotQ6_KAVX2Go(row []byte, q []int8, d []float32, bs []int16) float32 {
 	nb := len(d)
 	if nb == 0 {
 		return 0
 	}
 	_ = row[nb*210-1]
 	_ = q[nb*256-1]
-	return dotQ6_KAVX2(&row[0], &q[0], &d[0], nb)
+	_ = bs[nb*16-1]
+	return dotQ6_KAVX2(&row[0], &q[0], &d[0], &bs[0], nb)
 }
 
 func dotQ4_KAVX2Go(row []byte, q []int8, d []float32, bs []int16) float32 {

@@ -24,16 +24,18 @@ DATA q6shuf<>+120(SB)/8, $0x0f0e0f0e0f0e0f0e
 GLOBL q6shuf<>(SB), RODATA|NOPTR, $128
 
 
-// func dotQ6_KAVX2(row *byte, q *int8, d *float32, nb int) float32
+// func dotQ6_KAVX2(row *byte, q *int8, d *float32, bs *int16, nb int) float32
 //
 // dotQ6_K: per block, eight int32 lanes (lane (e%32)/4 for element e) of
-// scale*(q-32)*x, scaled by d_x*d_w and accumulated with a fused
-// multiply-add; lanes reduced as reduce8.
-TEXT ·dotQ6_KAVX2(SB), NOSPLIT, $0-36
+// scale*q*x with q unsigned (0..63), lane k minus
+// 32*(bs[2k]*scale[2k] + bs[2k+1]*scale[2k+1]), scaled by d_x*d_w and
+// accumulated with a fused multiply-add; lanes reduced as reduce8.
+TEXT ·dotQ6_KAVX2(SB), NOSPLIT, $0-44
 	MOVQ         row+0(FP), SI
 	MOVQ         q+8(FP), DI
 	MOVQ         d+16(FP), DX
-	MOVQ         nb+24(FP), CX
+	MOVQ         bs+24(FP), R8
+	MOVQ         nb+32(FP), CX
 	VXORPS       Y0, Y0, Y0
 	MOVL         $0x0f0f0f0f, AX
 	VMOVD        AX, X1
@@ -41,9 +43,6 @@ TEXT ·dotQ6_KAVX2(SB), NOSPLIT, $0-36
 	MOVL         $0x30303030, AX
 	VMOVD        AX, X2
 	VPBROADCASTD X2, Y2
-	MOVL         $0x20202020, AX
-	VMOVD        AX, X3
-	VPBROADCASTD X3, Y3
 	TESTQ        CX, CX
 	JEQ          q6done
 
@@ -61,8 +60,6 @@ q6loop:
 	VPOR        Y14, Y13, Y13
 	VMOVDQU     0(DI), Y14
 	VPMADDUBSW  Y14, Y13, Y13
-	VPMADDUBSW  Y14, Y3, Y14
-	VPSUBW      Y14, Y13, Y13
 	VPSHUFB     q6shuf<>+0(SB), Y9, Y14
 	VPMADDWD    Y14, Y13, Y13
 	VPADDD      Y13, Y8, Y8
@@ -72,8 +69,6 @@ q6loop:
 	VPOR        Y14, Y13, Y13
 	VMOVDQU     32(DI), Y14
 	VPMADDUBSW  Y14, Y13, Y13
-	VPMADDUBSW  Y14, Y3, Y14
-	VPSUBW      Y14, Y13, Y13
 	VPSHUFB     q6shuf<>+32(SB), Y9, Y14
 	VPMADDWD    Y14, Y13, Y13
 	VPADDD      Y13, Y8, Y8
@@ -83,8 +78,6 @@ q6loop:
 	VPOR        Y14, Y13, Y13
 	VMOVDQU     64(DI), Y14
 	VPMADDUBSW  Y14, Y13, Y13
-	VPMADDUBSW  Y14, Y3, Y14
-	VPSUBW      Y14, Y13, Y13
 	VPSHUFB     q6shuf<>+64(SB), Y9, Y14
 	VPMADDWD    Y14, Y13, Y13
 	VPADDD      Y13, Y8, Y8
@@ -95,8 +88,6 @@ q6loop:
 	VPOR        Y14, Y13, Y13
 	VMOVDQU     96(DI), Y14
 	VPMADDUBSW  Y14, Y13, Y13
-	VPMADDUBSW  Y14, Y3, Y14
-	VPSUBW      Y14, Y13, Y13
 	VPSHUFB     q6shuf<>+96(SB), Y9, Y14
 	VPMADDWD    Y14, Y13, Y13
 	VPADDD      Y13, Y8, Y8
@@ -112,8 +103,6 @@ q6loop:
 	VPOR        Y14, Y13, Y13
 	VMOVDQU     128(DI), Y14
 	VPMADDUBSW  Y14, Y13, Y13
-	VPMADDUBSW  Y14, Y3, Y14
-	VPSUBW      Y14, Y13, Y13
 	VPSHUFB     q6shuf<>+0(SB), Y9, Y14
 	VPMADDWD    Y14, Y13, Y13
 	VPADDD      Y13, Y8, Y8
@@ -123,8 +112,6 @@ q6loop:
 	VPOR        Y14, Y13, Y13
 	VMOVDQU     160(DI), Y14
 	VPMADDUBSW  Y14, Y13, Y13
-	VPMADDUBSW  Y14, Y3, Y14
-	VPSUBW      Y14, Y13, Y13
 	VPSHUFB     q6shuf<>+32(SB), Y9, Y14
 	VPMADDWD    Y14, Y13, Y13
 	VPADDD      Y13, Y8, Y8
@@ -134,8 +121,6 @@ q6loop:
 	VPOR        Y14, Y13, Y13
 	VMOVDQU     192(DI), Y14
 	VPMADDUBSW  Y14, Y13, Y13
-	VPMADDUBSW  Y14, Y3, Y14
-	VPSUBW      Y14, Y13, Y13
 	VPSHUFB     q6shuf<>+64(SB), Y9, Y14
 	VPMADDWD    Y14, Y13, Y13
 	VPADDD      Y13, Y8, Y8
@@ -146,11 +131,15 @@ q6loop:
 	VPOR        Y14, Y13, Y13
 	VMOVDQU     224(DI), Y14
 	VPMADDUBSW  Y14, Y13, Y13
-	VPMADDUBSW  Y14, Y3, Y14
-	VPSUBW      Y14, Y13, Y13
 	VPSHUFB     q6shuf<>+96(SB), Y9, Y14
 	VPMADDWD    Y14, Y13, Y13
 	VPADDD      Y13, Y8, Y8
+	// lanes -= 32 * (bs . scales), pairwise
+	VPMOVSXBW    192(SI), Y9
+	VMOVDQU      (R8), Y13
+	VPMADDWD     Y9, Y13, Y13
+	VPSLLD       $5, Y13, Y13
+	VPSUBD       Y13, Y8, Y8
 	MOVWLZX      208(SI), AX
 	VMOVD        AX, X9
 	VCVTPH2PS    X9, X9
@@ -161,6 +150,7 @@ q6loop:
 	ADDQ         $210, SI
 	ADDQ         $256, DI
 	ADDQ         $4, DX
+	ADDQ         $32, R8
 	DECQ         CX
 	JNE          q6loop
 
@@ -172,7 +162,7 @@ q6done:
 	VMOVSHDUP    X0, X1
 	VADDSS       X1, X0, X0
 	VZEROUPPER
-	MOVSS        X0, ret+32(FP)
+	MOVSS        X0, ret+40(FP)
 	RET
 
 
