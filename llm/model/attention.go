@@ -135,7 +135,8 @@ func reduce16(s *[16]float32) float32 {
 
 func f16r(x float32) float32 { return gguf.FP16ToFP32(gguf.FP32ToFP16(x)) }
 
-func expf(x float32) float32 { return float32(math.Exp(float64(x))) }
+// expf is the C library's expf as llama.cpp's CPU build calls it (glibc).
+func expf(x float32) float32 { return glibcExpf(x) }
 
 // flashAttention follows ggml's CPU flash attention for F16 K/V: scores
 // from F16 dot products, an online softmax, and a value accumulator kept in

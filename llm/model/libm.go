@@ -158,3 +158,60 @@ func cosf(y float32) float32 {
 	}
 	return float32(math.NaN())
 }
+
+// exp2fTab[i] is the bits of 2^(i/32) minus i<<47 (glibc's __exp2f_data.tab).
+var exp2fTab = [32]uint64{
+	0x3ff0000000000000, 0x3fefd9b0d3158574, 0x3fefb5586cf9890f, 0x3fef9301d0125b51,
+	0x3fef72b83c7d517b, 0x3fef54873168b9aa, 0x3fef387a6e756238, 0x3fef1e9df51fdee1,
+	0x3fef06fe0a31b715, 0x3feef1a7373aa9cb, 0x3feedea64c123422, 0x3feece086061892d,
+	0x3feebfdad5362a27, 0x3feeb42b569d4f82, 0x3feeab07dd485429, 0x3feea47eb03a5585,
+	0x3feea09e667f3bcd, 0x3fee9f75e8ec5f74, 0x3feea11473eb0187, 0x3feea589994cce13,
+	0x3feeace5422aa0db, 0x3feeb737b0cdc5e5, 0x3feec49182a3f090, 0x3feed503b23e255d,
+	0x3feee89f995ad3ad, 0x3feeff76f2fb5e47, 0x3fef199bdd85529c, 0x3fef3720dcef9069,
+	0x3fef5818dcfba487, 0x3fef7c97337b9b5f, 0x3fefa4afa2a490da, 0x3fefd0765b6e4540,
+}
+
+// glibcExpf is glibc's expf (sysdeps/ieee754/flt-32/e_expf.c, FMA build),
+// which llama.cpp's flash attention calls for its softmax rescaling. About
+// one float in 10^4 comes out one ulp from the correctly rounded value that
+// float32(math.Exp(x)) gives.
+func glibcExpf(x float32) float32 {
+	const (
+		n            = 32
+		invLn2N      = 0x1.71547652b82fep+0 * n
+		shift        = 0x1.8p+52
+		c0           = 0x1.c6af84b912394p-5 / n / n / n
+		c1           = 0x1.ebfce50fac4f3p-3 / n / n
+		c2           = 0x1.62e42ff0c52d6p-1 / n
+		top12Of88    = 0x42b // top12(88.0f)
+		top12Inf     = 0x7f8
+		overflowArg  = 0x1.62e42ep6
+		underflowArg = -0x1.9fe368p6
+	)
+	abstop := (math.Float32bits(x) >> 20) & 0x7ff
+	if abstop >= top12Of88 {
+		switch {
+		case math.Float32bits(x) == math.Float32bits(float32(math.Inf(-1))):
+			return 0
+		case abstop >= top12Inf:
+			return x + x
+		case x > overflowArg:
+			return float32(math.Inf(1))
+		case x < underflowArg:
+			return 0
+		}
+	}
+	xd := float64(x)
+	z := invLn2N * xd
+	kd := z + shift
+	ki := math.Float64bits(kd)
+	kd -= shift
+	r := z - kd
+	t := exp2fTab[ki%n] + ki<<(52-5)
+	s := math.Float64frombits(t)
+	zz := math.FMA(c0, r, c1)
+	r2 := r * r
+	y := math.FMA(c2, r, 1)
+	y = math.FMA(zz, r2, y)
+	return float32(y * s)
+}

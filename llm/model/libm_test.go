@@ -38,3 +38,28 @@ func TestSinfCosfMatchGlibc(t *testing.T) {
 		t.Errorf("only %d of %d vectors tell glibc from the float64 route", viaF64, n)
 	}
 }
+
+// testdata/glibc_expf.bin holds float32 pairs (x, expf(x)) from glibc 2.36's
+// expf on the same machine: mostly inputs where it is not
+// float32(math.Exp(float64(x))), plus a spread of others over [-104, 88].
+func TestExpfMatchesGlibc(t *testing.T) {
+	b, err := os.ReadFile("testdata/glibc_expf.bin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := len(b) / 8
+	viaF64 := 0
+	for i := 0; i < n; i++ {
+		x := math.Float32frombits(binary.LittleEndian.Uint32(b[8*i:]))
+		e := math.Float32frombits(binary.LittleEndian.Uint32(b[8*i+4:]))
+		if got := glibcExpf(x); math.Float32bits(got) != math.Float32bits(e) {
+			t.Errorf("expf(%g) = %g (%08x), glibc %g (%08x)", x, got, math.Float32bits(got), e, math.Float32bits(e))
+		}
+		if float32(math.Exp(float64(x))) != e {
+			viaF64++
+		}
+	}
+	if viaF64 < n/2 {
+		t.Errorf("only %d of %d vectors tell glibc from the float64 route", viaF64, n)
+	}
+}
