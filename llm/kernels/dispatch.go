@@ -17,10 +17,14 @@ var (
 	// One row against four activation vectors at once (prefill), results
 	// in dst[0], dst[stride], dst[2*stride], dst[3*stride]; nil where there
 	// is no such kernel. Per vector they compute exactly what the
-	// one-vector kernels compute.
+	// one-vector kernels compute, except Q4_K: llama.cpp runs groups of four
+	// batch rows through a different kernel (its repacked GEMM), which
+	// dotQ4_Kx4Gemm follows; the Q4_K four-vector kernel is required.
+	// (dotQ6_Kx4Impl: none at present; its AVX2 kernel computes the older
+	// Q6_K lanes.)
 	dotQ8_0x4Impl func(row []byte, q []int8, d []float32, dst []float32, stride int)
 	dotF16x4Impl  func(row []byte, x []float32, dst []float32, stride int)
-	dotQ4_Kx4Impl func(row []byte, q []int8, d []float32, bs []int16, dst []float32, stride int)
+	dotQ4_Kx4Impl = dotQ4_Kx4Gemm
 	dotQ6_Kx4Impl func(row []byte, q []int8, d []float32, dst []float32, stride int)
 	dotQ5_0x4Impl func(row []byte, q []int8, d []float32, dst []float32, stride int)
 
@@ -42,7 +46,7 @@ func useGoKernels() {
 	dotQ6_KImpl = dotQ6_K
 	dotQ8_0x4Impl = nil
 	dotF16x4Impl = nil
-	dotQ4_Kx4Impl = nil
+	dotQ4_Kx4Impl = dotQ4_Kx4Gemm
 	dotQ6_Kx4Impl = nil
 	dotQ5_0x4Impl = nil
 	scaleRoundF16Impl = scaleRoundF16Go

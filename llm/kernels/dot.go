@@ -246,17 +246,23 @@ func dotQ5_K(row []byte, q []int8, d []float32, bs []int16) float32 {
 	return reduce8(&acc) + summs
 }
 
-// dotQ6_K is ggml_vec_dot_q6_K_q8_K as built for AVX2: the integer sums of
-// each block are kept in eight lanes (lane (e%32)/4 for element e), each
-// lane scaled by d_x*d_w and accumulated with a fused multiply-add; lanes
-// summed at the end.
-func dotQ6_K(row []byte, q []int8, d []float32) float32 {
+// dotQ6_K is ggml_vec_dot_q6_K_q8_K as built for AVX2 (llama.cpp runs it
+// for Q6_K weights, single rows and batches alike): per block, eight int32
+// lanes, lane (e%32)/4 taking scale*q*x for element e with q the unsigned
+// 6-bit value (0..63); the offset of 32 comes off afterwards per lane, lane
+// k losing 32*(bsum[2k]*scale[2k] + bsum[2k+1]*scale[2k+1]) (the sums of
+// the 16-element groups 2k and 2k+1). Each lane is then scaled by d_x*d_w
+// and accumulated with a fused multiply-add; lanes summed at the end. The
+// integer total is the same as with q-32 per element, but the lanes, and so
+// the roundings, are not.
+func dotQ6_K(row []byte, q []int8, d []float32, bs []int16) float32 {
 	nb := len(d)
 	row = row[:nb*210]
 	var acc [8]float32
 	for b := 0; b < nb; b++ {
 		blk := row[b*210 : b*210+210]
 		xq := q[b*256 : b*256+256]
+		bsum := bs[b*16 : b*16+16]
 		var lanes [8]int32
 		for h := 0; h < 2; h++ {
 			ql := blk[64*h : 64*h+64]
@@ -268,18 +274,22 @@ func dotQ6_K(row []byte, q []int8, d []float32) float32 {
 				s2, s3 := int32(int8(sc[g+4])), int32(int8(sc[g+6]))
 				for l := 16 * g; l < 16*g+16; l++ {
 					hb := qh[l]
-					q1 := int32(ql[l]&0xf|(hb&3)<<4) - 32
-					q2 := int32(ql[l+32]&0xf|((hb>>2)&3)<<4) - 32
-					q3 := int32(ql[l]>>4|((hb>>4)&3)<<4) - 32
-					q4 := int32(ql[l+32]>>4|((hb>>6)&3)<<4) - 32
+					q1 := int32(ql[l]&0xf | (hb&3)<<4)
+					q2 := int32(ql[l+32]&0xf | ((hb>>2)&3)<<4)
+					q3 := int32(ql[l]>>4 | ((hb>>4)&3)<<4)
+					q4 := int32(ql[l+32]>>4 | ((hb>>6)&3)<<4)
 					// Elements l, l+32, l+64, l+96 all fall in lane l/4.
 					lanes[(l&31)>>2] += s0*q1*int32(x[l]) + s1*q2*int32(x[l+32]) + s2*q3*int32(x[l+64]) + s3*q4*int32(x[l+96])
 				}
 			}
 		}
-		sc := float64(d[b] * f16(blk[208:]))
+		sc := blk[192:208]
+		for k := range lanes {
+			lanes[k] -= 32 * (int32(bsum[2*k])*int32(int8(sc[2*k])) + int32(bsum[2*k+1])*int32(int8(sc[2*k+1])))
+		}
+		dd := d[b] * f16(blk[208:])
 		for l := range lanes {
-			acc[l] = float32(sc*float64(lanes[l]) + float64(acc[l]))
+			acc[l] = fma32(dd, float32(lanes[l]), acc[l])
 		}
 	}
 	return reduce8(&acc)

@@ -17,7 +17,7 @@ import (
 func dotQ8_0AVX2(row *byte, q *int8, d *float32, nb int) float32
 
 //go:noescape
-func dotQ6_KAVX2(row *byte, q *int8, d *float32, nb int) float32
+func dotQ6_KAVX2(row *byte, q *int8, d *float32, bs *int16, nb int) float32
 
 //go:noescape
 func dotQ4_KAVX2(row *byte, q *int8, d *float32, bs *int16, nb int) float32
@@ -36,6 +36,9 @@ func axpyRoundF16AVX2(x *float32, v *uint16, n int, s float32)
 
 //go:noescape
 func dotQ4_Kx4AVX2(row *byte, q *int8, d *float32, bs *int16, nb int, out *float32)
+
+//go:noescape
+func dotQ4_KGemmAVX2(row *byte, q *int8, d *float32, bs *int16, nb int) float32
 
 //go:noescape
 func dotQ6_Kx4AVX2(row *byte, q *int8, d *float32, nb int, out *float32)
@@ -78,8 +81,12 @@ func useAsmKernels() {
 	dotQ6_KImpl = dotQ6_KAVX2Go
 	dotQ8_0x4Impl = dotQ8_0x4AVX2Go
 	dotF16x4Impl = dotF16x4AVX2
-	dotQ4_Kx4Impl = dotQ4_Kx4AVX2Go
-	dotQ6_Kx4Impl = dotQ6_Kx4AVX2Go
+	// dotQ4_Kx4AVX2 computes per vector what dotQ4_K computes (llama.cpp's
+	// GEMV), not the GEMM that llama.cpp uses for groups of four batch
+	// rows; dotQ4_KGemmAVX2 does, one vector at a time.
+	dotQ4_Kx4Impl = dotQ4_Kx4GemmAVX2Go
+	// dotQ6_Kx4AVX2 still computes the old Q6_K lanes (q-32 per element),
+	// not ggml_vec_dot_q6_K_q8_K's; Q6_K prefill uses dotQ6_KImpl per vector.
 	dotQ5_0x4Impl = dotQ5_0x4AVX2Go
 	scaleRoundF16Impl = scaleRoundF16AVX2Go
 	axpyRoundF16Impl = axpyRoundF16AVX2Go
@@ -198,14 +205,15 @@ func dotQ5_0AVX2Go(row []byte, q []int8, d []float32) float32 {
 	return dotQ5_0AVX2(&row[0], &q[0], &d[0], nb)
 }
 
-func dotQ6_KAVX2Go(row []byte, q []int8, d []float32) float32 {
+func dotQ6_KAVX2Go(row []byte, q []int8, d []float32, bs []int16) float32 {
 	nb := len(d)
 	if nb == 0 {
 		return 0
 	}
 	_ = row[nb*210-1]
 	_ = q[nb*256-1]
-	return dotQ6_KAVX2(&row[0], &q[0], &d[0], nb)
+	_ = bs[nb*16-1]
+	return dotQ6_KAVX2(&row[0], &q[0], &d[0], &bs[0], nb)
 }
 
 func dotQ4_KAVX2Go(row []byte, q []int8, d []float32, bs []int16) float32 {
@@ -261,4 +269,24 @@ func dotF32AVX2(row []byte, x []float32) float32 {
 		sum += math.Float32frombits(binary.LittleEndian.Uint32(row[4*i:])) * x[i]
 	}
 	return sum
+}
+
+// dotQ4_Kx4GemmAVX2Go is dotQ4_Kx4Gemm with the assembly kernel, one vector
+// at a time.
+func dotQ4_Kx4GemmAVX2Go(row []byte, q []int8, d []float32, bs []int16, dst []float32, stride int) {
+	nb := len(d) / 4
+	if nb == 0 {
+		for v := 0; v < 4; v++ {
+			dst[v*stride] = 0
+		}
+		return
+	}
+	c := nb * 256
+	_ = row[nb*144-1]
+	_ = q[4*c-1]
+	_ = bs[4*nb*16-1]
+	_ = dst[3*stride]
+	for v := 0; v < 4; v++ {
+		dst[v*stride] = dotQ4_KGemmAVX2(&row[0], &q[v*c], &d[v*nb], &bs[v*nb*16], nb)
+	}
 }

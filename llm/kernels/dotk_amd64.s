@@ -24,16 +24,18 @@ DATA q6shuf<>+120(SB)/8, $0x0f0e0f0e0f0e0f0e
 GLOBL q6shuf<>(SB), RODATA|NOPTR, $128
 
 
-// func dotQ6_KAVX2(row *byte, q *int8, d *float32, nb int) float32
+// func dotQ6_KAVX2(row *byte, q *int8, d *float32, bs *int16, nb int) float32
 //
 // dotQ6_K: per block, eight int32 lanes (lane (e%32)/4 for element e) of
-// scale*(q-32)*x, scaled by d_x*d_w and accumulated with a fused
-// multiply-add; lanes reduced as reduce8.
-TEXT ·dotQ6_KAVX2(SB), NOSPLIT, $0-36
+// scale*q*x with q unsigned (0..63), lane k minus
+// 32*(bs[2k]*scale[2k] + bs[2k+1]*scale[2k+1]), scaled by d_x*d_w and
+// accumulated with a fused multiply-add; lanes reduced as reduce8.
+TEXT ·dotQ6_KAVX2(SB), NOSPLIT, $0-44
 	MOVQ         row+0(FP), SI
 	MOVQ         q+8(FP), DI
 	MOVQ         d+16(FP), DX
-	MOVQ         nb+24(FP), CX
+	MOVQ         bs+24(FP), R8
+	MOVQ         nb+32(FP), CX
 	VXORPS       Y0, Y0, Y0
 	MOVL         $0x0f0f0f0f, AX
 	VMOVD        AX, X1
@@ -41,9 +43,6 @@ TEXT ·dotQ6_KAVX2(SB), NOSPLIT, $0-36
 	MOVL         $0x30303030, AX
 	VMOVD        AX, X2
 	VPBROADCASTD X2, Y2
-	MOVL         $0x20202020, AX
-	VMOVD        AX, X3
-	VPBROADCASTD X3, Y3
 	TESTQ        CX, CX
 	JEQ          q6done
 
@@ -61,8 +60,6 @@ q6loop:
 	VPOR        Y14, Y13, Y13
 	VMOVDQU     0(DI), Y14
 	VPMADDUBSW  Y14, Y13, Y13
-	VPMADDUBSW  Y14, Y3, Y14
-	VPSUBW      Y14, Y13, Y13
 	VPSHUFB     q6shuf<>+0(SB), Y9, Y14
 	VPMADDWD    Y14, Y13, Y13
 	VPADDD      Y13, Y8, Y8
@@ -72,8 +69,6 @@ q6loop:
 	VPOR        Y14, Y13, Y13
 	VMOVDQU     32(DI), Y14
 	VPMADDUBSW  Y14, Y13, Y13
-	VPMADDUBSW  Y14, Y3, Y14
-	VPSUBW      Y14, Y13, Y13
 	VPSHUFB     q6shuf<>+32(SB), Y9, Y14
 	VPMADDWD    Y14, Y13, Y13
 	VPADDD      Y13, Y8, Y8
@@ -83,8 +78,6 @@ q6loop:
 	VPOR        Y14, Y13, Y13
 	VMOVDQU     64(DI), Y14
 	VPMADDUBSW  Y14, Y13, Y13
-	VPMADDUBSW  Y14, Y3, Y14
-	VPSUBW      Y14, Y13, Y13
 	VPSHUFB     q6shuf<>+64(SB), Y9, Y14
 	VPMADDWD    Y14, Y13, Y13
 	VPADDD      Y13, Y8, Y8
@@ -95,8 +88,6 @@ q6loop:
 	VPOR        Y14, Y13, Y13
 	VMOVDQU     96(DI), Y14
 	VPMADDUBSW  Y14, Y13, Y13
-	VPMADDUBSW  Y14, Y3, Y14
-	VPSUBW      Y14, Y13, Y13
 	VPSHUFB     q6shuf<>+96(SB), Y9, Y14
 	VPMADDWD    Y14, Y13, Y13
 	VPADDD      Y13, Y8, Y8
@@ -112,8 +103,6 @@ q6loop:
 	VPOR        Y14, Y13, Y13
 	VMOVDQU     128(DI), Y14
 	VPMADDUBSW  Y14, Y13, Y13
-	VPMADDUBSW  Y14, Y3, Y14
-	VPSUBW      Y14, Y13, Y13
 	VPSHUFB     q6shuf<>+0(SB), Y9, Y14
 	VPMADDWD    Y14, Y13, Y13
 	VPADDD      Y13, Y8, Y8
@@ -123,8 +112,6 @@ q6loop:
 	VPOR        Y14, Y13, Y13
 	VMOVDQU     160(DI), Y14
 	VPMADDUBSW  Y14, Y13, Y13
-	VPMADDUBSW  Y14, Y3, Y14
-	VPSUBW      Y14, Y13, Y13
 	VPSHUFB     q6shuf<>+32(SB), Y9, Y14
 	VPMADDWD    Y14, Y13, Y13
 	VPADDD      Y13, Y8, Y8
@@ -134,8 +121,6 @@ q6loop:
 	VPOR        Y14, Y13, Y13
 	VMOVDQU     192(DI), Y14
 	VPMADDUBSW  Y14, Y13, Y13
-	VPMADDUBSW  Y14, Y3, Y14
-	VPSUBW      Y14, Y13, Y13
 	VPSHUFB     q6shuf<>+64(SB), Y9, Y14
 	VPMADDWD    Y14, Y13, Y13
 	VPADDD      Y13, Y8, Y8
@@ -146,11 +131,15 @@ q6loop:
 	VPOR        Y14, Y13, Y13
 	VMOVDQU     224(DI), Y14
 	VPMADDUBSW  Y14, Y13, Y13
-	VPMADDUBSW  Y14, Y3, Y14
-	VPSUBW      Y14, Y13, Y13
 	VPSHUFB     q6shuf<>+96(SB), Y9, Y14
 	VPMADDWD    Y14, Y13, Y13
 	VPADDD      Y13, Y8, Y8
+	// lanes -= 32 * (bs . scales), pairwise
+	VPMOVSXBW    192(SI), Y9
+	VMOVDQU      (R8), Y13
+	VPMADDWD     Y9, Y13, Y13
+	VPSLLD       $5, Y13, Y13
+	VPSUBD       Y13, Y8, Y8
 	MOVWLZX      208(SI), AX
 	VMOVD        AX, X9
 	VCVTPH2PS    X9, X9
@@ -161,6 +150,7 @@ q6loop:
 	ADDQ         $210, SI
 	ADDQ         $256, DI
 	ADDQ         $4, DX
+	ADDQ         $32, R8
 	DECQ         CX
 	JNE          q6loop
 
@@ -172,7 +162,7 @@ q6done:
 	VMOVSHDUP    X0, X1
 	VADDSS       X1, X0, X0
 	VZEROUPPER
-	MOVSS        X0, ret+32(FP)
+	MOVSS        X0, ret+40(FP)
 	RET
 
 
@@ -318,6 +308,163 @@ q4done:
 	VZEROUPPER
 	MOVSS        X0, ret+40(FP)
 	RET
+
+// func dotQ4_KGemmAVX2(row *byte, q *int8, d *float32, bs *int16, nb int) float32
+//
+// One vector of dotQ4_Kx4Gemm (llama.cpp's Q4_K GEMM numerics): per
+// super-block, exact integer sums per pair of sub-blocks (Y8, Y5, Y6, Y7 for
+// pairs 0-3; mins times block sums pairwise from Y10), then accR and accM
+// (lanes 0 and 1 of X4) fed by four fused multiply-adds each, pair by pair;
+// accR - accM at the end.
+TEXT ·dotQ4_KGemmAVX2(SB), NOSPLIT, $0-44
+	MOVQ         row+0(FP), SI
+	MOVQ         q+8(FP), DI
+	MOVQ         d+16(FP), DX
+	MOVQ         bs+24(FP), BX
+	MOVQ         nb+32(FP), CX
+	VXORPS       X4, X4, X4
+	MOVL         $0x0f0f0f0f, AX
+	VMOVD        AX, X1
+	VPBROADCASTD X1, Y1
+	MOVL         $0x00010001, AX
+	VMOVD        AX, X2
+	VPBROADCASTD X2, Y2
+	TESTQ        CX, CX
+	JEQ          q4gdone
+
+q4gloop:
+	// Unpack the 12 scale bytes as llama.cpp does (kmask1..3) into
+	// R8 (scales 0-3), R10 (scales 4-7), R9 (mins 0-3), R11 (mins 4-7).
+	MOVL         4(SI), R8
+	MOVL         8(SI), R9
+	MOVL         12(SI), R10
+	MOVL         R10, R11
+	SHRL         $4, R11
+	ANDL         $0x0f0f0f0f, R11
+	MOVL         R9, AX
+	SHRL         $6, AX
+	ANDL         $0x03030303, AX
+	SHLL         $4, AX
+	ORL          AX, R11
+	ANDL         $0x3f3f3f3f, R9
+	ANDL         $0x0f0f0f0f, R10
+	MOVL         R8, AX
+	SHRL         $6, AX
+	ANDL         $0x03030303, AX
+	SHLL         $4, AX
+	ORL          AX, R10
+	ANDL         $0x3f3f3f3f, R8
+	VMOVD        R8, X15
+	VPINSRD      $1, R10, X15, X15
+	VPMOVZXBW    X15, X15
+
+	// summ: mins (int32) times pair sums of the block sums.
+	VMOVD        R9, X10
+	VPINSRD      $1, R11, X10, X10
+	VPMOVZXBD    X10, Y10
+	VPMADDWD     (BX), Y2, Y11
+	VPMULLD      Y11, Y10, Y10
+	// sub-blocks 0, 1
+	VMOVDQU      16(SI), Y12
+	VPAND        Y12, Y1, Y13
+	VPSRLW       $4, Y12, Y12
+	VPAND        Y12, Y1, Y12
+	VPMADDUBSW   0(DI), Y13, Y13
+	VPMADDUBSW   32(DI), Y12, Y12
+	VPBROADCASTW X15, Y14
+	VPSRLDQ      $2, X15, X15
+	VPMADDWD     Y14, Y13, Y13
+	VPBROADCASTW X15, Y14
+	VPSRLDQ      $2, X15, X15
+	VPMADDWD     Y14, Y12, Y12
+	VPADDD       Y13, Y12, Y8
+	// sub-blocks 2, 3
+	VMOVDQU      48(SI), Y12
+	VPAND        Y12, Y1, Y13
+	VPSRLW       $4, Y12, Y12
+	VPAND        Y12, Y1, Y12
+	VPMADDUBSW   64(DI), Y13, Y13
+	VPMADDUBSW   96(DI), Y12, Y12
+	VPBROADCASTW X15, Y14
+	VPSRLDQ      $2, X15, X15
+	VPMADDWD     Y14, Y13, Y13
+	VPBROADCASTW X15, Y14
+	VPSRLDQ      $2, X15, X15
+	VPMADDWD     Y14, Y12, Y12
+	VPADDD       Y13, Y12, Y5
+	// sub-blocks 4, 5
+	VMOVDQU      80(SI), Y12
+	VPAND        Y12, Y1, Y13
+	VPSRLW       $4, Y12, Y12
+	VPAND        Y12, Y1, Y12
+	VPMADDUBSW   128(DI), Y13, Y13
+	VPMADDUBSW   160(DI), Y12, Y12
+	VPBROADCASTW X15, Y14
+	VPSRLDQ      $2, X15, X15
+	VPMADDWD     Y14, Y13, Y13
+	VPBROADCASTW X15, Y14
+	VPSRLDQ      $2, X15, X15
+	VPMADDWD     Y14, Y12, Y12
+	VPADDD       Y13, Y12, Y6
+	// sub-blocks 6, 7
+	VMOVDQU      112(SI), Y12
+	VPAND        Y12, Y1, Y13
+	VPSRLW       $4, Y12, Y12
+	VPAND        Y12, Y1, Y12
+	VPMADDUBSW   192(DI), Y13, Y13
+	VPMADDUBSW   224(DI), Y12, Y12
+	VPBROADCASTW X15, Y14
+	VPSRLDQ      $2, X15, X15
+	VPMADDWD     Y14, Y13, Y13
+	VPBROADCASTW X15, Y14
+	VPSRLDQ      $2, X15, X15
+	VPMADDWD     Y14, Y12, Y12
+	VPADDD       Y13, Y12, Y7
+	// Pair sums: X8 = [sumi pair 0..3], X10 = [summ pair 0..3].
+	VEXTRACTI128 $1, Y8, X9
+	VPADDD       X9, X8, X8
+	VEXTRACTI128 $1, Y5, X9
+	VPADDD       X9, X5, X5
+	VEXTRACTI128 $1, Y6, X9
+	VPADDD       X9, X6, X6
+	VEXTRACTI128 $1, Y7, X9
+	VPADDD       X9, X7, X7
+	VPHADDD      X5, X8, X8
+	VPHADDD      X7, X6, X6
+	VPHADDD      X6, X8, X8
+	VEXTRACTI128 $1, Y10, X9
+	VPHADDD      X9, X10, X10
+	VCVTDQ2PS    X8, X8
+	VCVTDQ2PS    X10, X10
+	// X9 = [d_w*d_x, dmin_w*d_x, ...]
+	MOVL         (SI), AX
+	VMOVD        AX, X9
+	VCVTPH2PS    X9, X9
+	VBROADCASTSS (DX), X11
+	VMULPS       X11, X9, X9
+	// [accR, accM] += [sumi_p, summ_p] * X9, p = 0, 1, 2, 3 in turn.
+	VUNPCKLPS    X10, X8, X11
+	VFMADD231PS  X9, X11, X4
+	VMOVHLPS     X11, X11, X13
+	VFMADD231PS  X9, X13, X4
+	VUNPCKHPS    X10, X8, X12
+	VFMADD231PS  X9, X12, X4
+	VMOVHLPS     X12, X12, X13
+	VFMADD231PS  X9, X13, X4
+	ADDQ         $144, SI
+	ADDQ         $256, DI
+	ADDQ         $4, DX
+	ADDQ         $32, BX
+	DECQ         CX
+	JNE          q4gloop
+
+q4gdone:
+	VMOVSHDUP    X4, X5
+	VSUBSS       X5, X4, X0
+	VZEROUPPER
+	MOVSS        X0, ret+40(FP)
+	RET
+
 
 DATA q4k3f<>+0(SB)/8, $0x3f3f3f3f3f3f3f3f
 DATA q4k3f<>+8(SB)/8, $0x3f3f3f3f3f3f3f3f

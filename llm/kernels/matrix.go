@@ -105,7 +105,7 @@ func (m *Matrix) dotRow(r int, a *Acts, v int) float32 {
 		return dotQ5_K(row, a.q[v*c:(v+1)*c], a.d[v*nb:(v+1)*nb], a.bs[v*nb*16:(v+1)*nb*16])
 	case gguf.Q6_K:
 		nb := c / 256
-		return dotQ6_KImpl(row, a.q[v*c:(v+1)*c], a.d[v*nb:(v+1)*nb])
+		return dotQ6_KImpl(row, a.q[v*c:(v+1)*c], a.d[v*nb:(v+1)*nb], a.bs[v*nb*16:(v+1)*nb*16])
 	}
 	return 0
 }

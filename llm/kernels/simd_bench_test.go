@@ -44,8 +44,8 @@ func BenchmarkDot(b *testing.B) {
 			func(r []byte, a *Acts) float32 { return dotQ4_K(r, a.q, a.d, a.bs) },
 			func(r []byte, a *Acts) float32 { return dotQ4_KImpl(r, a.q, a.d, a.bs) }},
 		{"Q6_K", gguf.Q6_K,
-			func(r []byte, a *Acts) float32 { return dotQ6_K(r, a.q, a.d) },
-			func(r []byte, a *Acts) float32 { return dotQ6_KImpl(r, a.q, a.d) }},
+			func(r []byte, a *Acts) float32 { return dotQ6_K(r, a.q, a.d, a.bs) },
+			func(r []byte, a *Acts) float32 { return dotQ6_KImpl(r, a.q, a.d, a.bs) }},
 	}
 	for _, k := range ks {
 		data := quantRow(b, rng, k.typ, rows*cols)

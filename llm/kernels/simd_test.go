@@ -102,7 +102,7 @@ func checkK(t *testing.T, typ gguf.GGMLType, row []byte, seed int64) {
 	a.Prepare(typ, randActs(rng, nb*256), 1, nb*256)
 	var got, want float32
 	if typ == gguf.Q6_K {
-		got, want = dotQ6_KImpl(row, a.q, a.d), dotQ6_K(row, a.q, a.d)
+		got, want = dotQ6_KImpl(row, a.q, a.d, a.bs), dotQ6_K(row, a.q, a.d, a.bs)
 	} else {
 		got, want = dotQ4_KImpl(row, a.q, a.d, a.bs), dotQ4_K(row, a.q, a.d, a.bs)
 	}
@@ -116,20 +116,21 @@ func checkK(t *testing.T, typ gguf.GGMLType, row []byte, seed int64) {
 		dotQ6_Kx4Impl(row, a4.q, a4.d, out[1:], 2)
 		c := nb * 256
 		for v := 0; v < 4; v++ {
-			want := dotQ6_K(row, a4.q[v*c:(v+1)*c], a4.d[v*nb:(v+1)*nb])
+			want := dotQ6_K(row, a4.q[v*c:(v+1)*c], a4.d[v*nb:(v+1)*nb], a4.bs[v*nb*16:(v+1)*nb*16])
 			if got := out[1+2*v]; !sameFloat(got, want) {
 				t.Fatalf("Q6_K x4 vector %d nb=%d seed=%d: asm %v, go %v", v, nb, seed, got, want)
 			}
 		}
 	}
-	if typ == gguf.Q4_K && dotQ4_Kx4Impl != nil {
+	if typ == gguf.Q4_K {
 		var a4 Acts
 		a4.Prepare(typ, randActs(rng, 4*nb*256), 4, nb*256)
 		out := make([]float32, 8)
+		ref := make([]float32, 8)
 		dotQ4_Kx4Impl(row, a4.q, a4.d, a4.bs, out[1:], 2)
-		c := nb * 256
+		dotQ4_Kx4Gemm(row, a4.q, a4.d, a4.bs, ref[1:], 2)
 		for v := 0; v < 4; v++ {
-			want := dotQ4_K(row, a4.q[v*c:(v+1)*c], a4.d[v*nb:(v+1)*nb], a4.bs[v*nb*16:(v+1)*nb*16])
+			want := ref[1+2*v]
 			if got := out[1+2*v]; !sameFloat(got, want) {
 				t.Fatalf("Q4_K x4 vector %d nb=%d seed=%d: asm %v, go %v", v, nb, seed, got, want)
 			}

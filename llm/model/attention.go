@@ -35,13 +35,108 @@ func (t *attnTask) Do(lo, hi int) {
 			classicAttention(out, q, kc, vc, sc, kvh*hd, kvd, kvh*hdv, vd, scale)
 			continue
 		}
+		if t.nTok >= fattnTileQ {
+			tiledAttention(out, q, kc, vc, pos+1, kvh*hd, kvd, kvh*hdv, vd, scale)
+			continue
+		}
 		flashAttention(out, q, kc, vc, pos+1, kvh*hd, kvd, kvh*hdv, vd, scale)
 	}
 }
 
+// fattnTileQ is ggml's GGML_FA_TILE_Q: llama.cpp's CPU flash attention
+// takes its tiled path (ggml_compute_forward_flash_attn_ext_tiled) when a
+// batch holds at least this many tokens, its one-query-at-a-time path
+// otherwise. The numerics differ (see tiledAttention).
+const fattnTileQ = 64
+
+// fattnTileKV is ggml's GGML_FA_TILE_KV: keys per tile of the tiled path.
+const fattnTileKV = 64
+
+// tiledAttention follows ggml's tiled CPU flash attention for F16 K/V, per
+// query row: the query stays in float32 (not rounded to F16), keys are
+// widened to float32 and each score is a sequential chain of fused
+// multiply-adds over the head dimension, then scaled. Keys go by tiles of
+// 64 from position 0; per tile the running maximum is updated once (the
+// accumulator and sum rescaled by expf of the difference), the tile's
+// exponentials come from ggml's vectorised expf and are summed in 16-lane
+// groups (reduced like _mm512_reduce_add_ps) into a float64 that is added to
+// the float32 sum, and the value accumulator (float32) takes each key's
+// weight*value by a fused multiply-add, key by key.
+func tiledAttention(out, q []float32, kc, vc []uint16, nkv, kOff, kStride, vOff, vStride int, scale float32) {
+	hd, hdv := len(q), len(out)
+	for j := range out {
+		out[j] = 0
+	}
+	M := float32(math.Inf(-1))
+	var S float32
+	var kq [fattnTileKV]float32
+	for ic := 0; ic < nkv; ic += fattnTileKV {
+		nt := min(fattnTileKV, nkv-ic)
+		tileMax := float32(math.Inf(-1))
+		for k := 0; k < fattnTileKV; k++ {
+			if k >= nt {
+				kq[k] = float32(math.Inf(-1))
+				continue
+			}
+			krow := kc[(ic+k)*kStride+kOff : (ic+k)*kStride+kOff+hd]
+			var acc float32
+			for j, kv := range krow {
+				acc = fma32(q[j], gguf.FP16ToFP32(kv), acc)
+			}
+			kq[k] = acc * scale
+			tileMax = max(tileMax, kq[k])
+		}
+		Mnew := max(M, tileMax)
+		if Mnew > M {
+			ms := expf(M - Mnew)
+			for j := range out {
+				out[j] *= ms
+			}
+			S *= ms
+		}
+		M = Mnew
+		var sum float64
+		for c := 0; c < fattnTileKV; c += 16 {
+			var lane [16]float32
+			for i := range lane {
+				lane[i] = vexpf(kq[c+i] - Mnew)
+				kq[c+i] = lane[i]
+			}
+			sum += float64(reduce16(&lane))
+		}
+		S = float32(float64(S) + sum)
+		for k := 0; k < nt; k++ {
+			p := kq[k]
+			vrow := vc[(ic+k)*vStride+vOff : (ic+k)*vStride+vOff+hdv]
+			for j, vv := range vrow {
+				out[j] = fma32(p, gguf.FP16ToFP32(vv), out[j])
+			}
+		}
+	}
+	var inv float32
+	if S != 0 {
+		inv = 1 / S
+	}
+	for c := range out {
+		out[c] *= inv
+	}
+}
+
+// reduce16 sums 16 lanes the way _mm512_reduce_add_ps does (halves folded
+// 8, 4, 2, 1).
+func reduce16(s *[16]float32) float32 {
+	var t [8]float32
+	for l := 0; l < 8; l++ {
+		t[l] = s[l+8] + s[l]
+	}
+	u0, u1, u2, u3 := t[4]+t[0], t[5]+t[1], t[6]+t[2], t[7]+t[3]
+	return (u2 + u0) + (u3 + u1)
+}
+
 func f16r(x float32) float32 { return gguf.FP16ToFP32(gguf.FP32ToFP16(x)) }
 
-func expf(x float32) float32 { return float32(math.Exp(float64(x))) }
+// expf is the C library's expf as llama.cpp's CPU build calls it (glibc).
+func expf(x float32) float32 { return glibcExpf(x) }
 
 // flashAttention follows ggml's CPU flash attention for F16 K/V: scores
 // from F16 dot products, an online softmax, and a value accumulator kept in
@@ -67,7 +162,9 @@ func flashAttention(out, q []float32, kc, vc []uint16, nkv, kOff, kStride, vOff,
 		}
 		vrow := vc[j*vStride+vOff : j*vStride+vOff+hdv]
 		kernels.AxpyRoundF16(out, vrow, vs)
-		S = fma32(S, ms, vs)
+		// S*ms + vs, not fused (an FMA here parts from llama.cpp when the
+		// running maximum grows).
+		S = float32(S*ms) + vs
 	}
 	var inv float32
 	if S != 0 {

@@ -221,8 +221,9 @@ func rmsNorm(dst, x, w []float32, eps float32) {
 	for _, v := range x {
 		sum += float64(v * v)
 	}
-	mean := sum / float64(len(x))
-	scale := 1 / float32(math.Sqrt(float64(float32(mean+float64(eps)))))
+	// ggml rounds the mean to float before adding eps in float.
+	mean := float32(sum / float64(len(x)))
+	scale := 1 / float32(math.Sqrt(float64(mean+eps)))
 	w = w[:len(x)]
 	dst = dst[:len(x)]
 	for i, v := range x {
@@ -236,15 +237,19 @@ func silu(x float32) float32 { return x / (1 + vexpf(-x)) }
 
 func fma32(a, b, c float32) float32 { return float32(math.FMA(float64(a), float64(b), float64(c))) }
 
-// vexpf is the polynomial exp that ggml's AVX-512 code uses for SiLU
-// (adapted there from Arm's optimized routines; max error about 1.5 ulp).
-// Outside its normal range it falls back to math.Exp.
+// vexpf is the polynomial exp that ggml's AVX-512 code uses for SiLU and
+// softmax (ggml_v_expf, adapted there from Arm's optimized routines; max
+// error about 1.5 ulp). Where |n| > 192 it gives 0 or +Inf, as ggml does;
+// the scaling by 2^n rounds once (like _mm512_scalef_ps).
 func vexpf(x float32) float32 {
 	const r = 0x1.8p23
 	z := fma32(x, 0x1.715476p+0, r)
 	n := z - r
-	if n > 126 || n < -126 {
-		return float32(math.Exp(float64(x)))
+	if n > 192 {
+		return float32(math.Inf(1))
+	}
+	if n < -192 {
+		return 0
 	}
 	b := fma32(-n, 0x1.7f7d1cp-20, fma32(-n, 0x1.62e4p-1, x))
 	u := b * b

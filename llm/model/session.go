@@ -253,9 +253,12 @@ func (s *Session) forward(tokens []int32, wantLast bool, all []float32, from int
 		for i, val := range v {
 			vc[s.n*vd+i] = gguf.FP32ToFP16(val)
 		}
-		// Queries are rounded to F16 for the dot products with F16 keys.
-		for i, val := range q {
-			q[i] = gguf.FP16ToFP32(gguf.FP32ToFP16(val))
+		// Queries are rounded to F16 for the dot products with F16 keys
+		// (except on llama.cpp's tiled path, which keeps them in float32).
+		if d.attn == AttentionClassic || n < fattnTileQ {
+			for i, val := range q {
+				q[i] = gguf.FP16ToFP32(gguf.FP32ToFP16(val))
+			}
 		}
 		s.at.layer, s.at.nTok = li, n
 		p.RunTask(n*d.Heads, &s.at)
@@ -329,8 +332,8 @@ func (s *Session) ropeTables(n int) {
 				t = theta / d.ropeFreqs[j]
 			}
 			t *= d.RopeScale
-			cs[j] = float32(math.Cos(float64(t)))
-			sn[j] = float32(math.Sin(float64(t)))
+			cs[j] = cosf(t)
+			sn[j] = sinf(t)
 			theta *= thetaScale
 		}
 	}
