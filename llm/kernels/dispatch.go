@@ -24,6 +24,10 @@ var (
 	dotQ6_Kx4Impl func(row []byte, q []int8, d []float32, dst []float32, stride int)
 	dotQ5_0x4Impl func(row []byte, q []int8, d []float32, dst []float32, stride int)
 
+	// Decode (one activation vector): rows r0.. of m, several rows per
+	// kernel call; returns how many rows it did from r0 (nil: none).
+	mulRows4Impl func(m *Matrix, dst []float32, a *Acts, r0, r1 int) int
+
 	backend = "go"
 )
 
@@ -45,6 +49,7 @@ func useGoKernels() {
 	dotQ4_Kx4Impl = nil
 	dotQ6_Kx4Impl = nil
 	dotQ5_0x4Impl = nil
+	mulRows4Impl = nil
 	scaleRoundF16Impl = scaleRoundF16Go
 	axpyRoundF16Impl = axpyRoundF16Go
 	backend = "go"

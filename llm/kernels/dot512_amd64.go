@@ -1,0 +1,62 @@
+//go:build !purego
+
+package kernels
+
+import (
+	"os"
+
+	"github.com/docent-dev/docent/llm/gguf"
+	"golang.org/x/sys/cpu"
+)
+
+// AVX-512 decode kernels (dot512_amd64.s): one activation vector against
+// four weight rows per call, bit-identical per row to the one-row kernels.
+
+//go:noescape
+func dotQ8_0R4AVX512(row *byte, stride int, q *int8, d *float32, nb int, out *float32)
+
+//go:noescape
+func dotQ5_0R4AVX512(row *byte, stride int, q *int8, d *float32, nb int, out *float32)
+
+var hasAVX512 = hasAVX2 && cpu.X86.HasAVX512F && cpu.X86.HasAVX512BW && cpu.X86.HasAVX512VL &&
+	cpu.X86.HasAVX512DQ && cpu.X86.HasAVX512VNNI
+
+// useAVX512Kernels adds the AVX-512 kernels on top of the AVX2 ones, unless
+// the CPU lacks them or DOCENT_KERNELS=avx2 asks to leave them out.
+func useAVX512Kernels() {
+	if !hasAVX512 || os.Getenv("DOCENT_KERNELS") == "avx2" {
+		return
+	}
+	mulRows4Impl = mulRows4AVX512
+	backend = "avx512+vnni"
+}
+
+// mulRows4AVX512 computes rows r0.. of m against the single activation
+// vector of a, four rows per kernel call, into dst[r]; it returns how many
+// rows it did (a multiple of 4, 0 for types without such a kernel).
+func mulRows4AVX512(m *Matrix, dst []float32, a *Acts, r0, r1 int) int {
+	n := (r1 - r0) &^ 3
+	if n == 0 {
+		return 0
+	}
+	rb := m.rowBytes
+	data := m.Data[r0*rb : (r0+n)*rb]
+	dst = dst[r0 : r0+n]
+	switch m.Type {
+	case gguf.Q8_0:
+		nb := m.Cols / 32
+		q, d := a.q[:nb*32], a.d[:nb]
+		for i := 0; i < n; i += 4 {
+			dotQ8_0R4AVX512(&data[i*rb], rb, &q[0], &d[0], nb, &dst[i])
+		}
+	case gguf.Q5_0:
+		nb := m.Cols / 32
+		q, d := a.q[:nb*32], a.d[:nb]
+		for i := 0; i < n; i += 4 {
+			dotQ5_0R4AVX512(&data[i*rb], rb, &q[0], &d[0], nb, &dst[i])
+		}
+	default:
+		return 0
+	}
+	return n
+}
