@@ -4,6 +4,7 @@ package kernels
 
 import (
 	"os"
+	"strconv"
 
 	"github.com/docent-dev/docent/llm/gguf"
 	"golang.org/x/sys/cpu"
@@ -13,10 +14,13 @@ import (
 // four weight rows per call, bit-identical per row to the one-row kernels.
 
 //go:noescape
-func dotQ8_0R4AVX512(row *byte, stride int, q *int8, d *float32, nb int, out *float32)
+func dotQ8_0R4AVX512(row *byte, stride int, q *int8, d *float32, nb int, out *float32, pf int)
 
 //go:noescape
-func dotQ5_0R4AVX512(row *byte, stride int, q *int8, d *float32, nb int, out *float32)
+func dotQ5_0R4AVX512(row *byte, stride int, q *int8, d *float32, nb int, out *float32, pf int)
+
+// pfDist is how many rows ahead the four-row kernels prefetch.
+var pfDist = 8
 
 var hasAVX512 = hasAVX2 && cpu.X86.HasAVX512F && cpu.X86.HasAVX512BW && cpu.X86.HasAVX512VL &&
 	cpu.X86.HasAVX512DQ && cpu.X86.HasAVX512VNNI
@@ -26,6 +30,9 @@ var hasAVX512 = hasAVX2 && cpu.X86.HasAVX512F && cpu.X86.HasAVX512BW && cpu.X86.
 func useAVX512Kernels() {
 	if !hasAVX512 || os.Getenv("DOCENT_KERNELS") == "avx2" {
 		return
+	}
+	if v, err := strconv.Atoi(os.Getenv("DOCENT_PF")); err == nil {
+		pfDist = v
 	}
 	mulRows4Impl = mulRows4AVX512
 	backend = "avx512+vnni"
@@ -47,13 +54,13 @@ func mulRows4AVX512(m *Matrix, dst []float32, a *Acts, r0, r1 int) int {
 		nb := m.Cols / 32
 		q, d := a.q[:nb*32], a.d[:nb]
 		for i := 0; i < n; i += 4 {
-			dotQ8_0R4AVX512(&data[i*rb], rb, &q[0], &d[0], nb, &dst[i])
+			dotQ8_0R4AVX512(&data[i*rb], rb, &q[0], &d[0], nb, &dst[i], pfDist*rb)
 		}
 	case gguf.Q5_0:
 		nb := m.Cols / 32
 		q, d := a.q[:nb*32], a.d[:nb]
 		for i := 0; i < n; i += 4 {
-			dotQ5_0R4AVX512(&data[i*rb], rb, &q[0], &d[0], nb, &dst[i])
+			dotQ5_0R4AVX512(&data[i*rb], rb, &q[0], &d[0], nb, &dst[i], pfDist*rb)
 		}
 	default:
 		return 0

@@ -61,6 +61,10 @@ DATA r4nib<>+48(SB)/8, $0x0004000400040004
 DATA r4nib<>+56(SB)/8, $0x0004000400040004
 GLOBL r4nib<>(SB), RODATA|NOPTR, $64
 
+// The loops prefetch, from pf bytes past row on, as many bytes as the four
+// rows hold (the rows of a later call), which the hardware prefetchers,
+// seeing four interleaved streams, do not fetch early enough.
+
 // reduce8 (as REDUCE8_Y0 in dot_amd64.s) of Y(acc), stored at off(R11).
 #define R4REDUCE8(acc, xacc, off) \
 	VEXTRACTF128 $1, acc, X14; \
@@ -89,10 +93,10 @@ GLOBL r4nib<>(SB), RODATA|NOPTR, $64
 	VBROADCASTSS (DX), X6; \
 	VMULPS    X6, X5, X5
 
-// func dotQ8_0R4AVX512(row *byte, stride int, q *int8, d *float32, nb int, out *float32)
+// func dotQ8_0R4AVX512(row *byte, stride int, q *int8, d *float32, nb int, out *float32, pf int)
 // dotQ8_0 of rows row, row+stride, row+2*stride, row+3*stride against one
 // Q8_0 activation vector, out[0..3].
-TEXT ·dotQ8_0R4AVX512(SB), NOSPLIT, $0-48
+TEXT ·dotQ8_0R4AVX512(SB), NOSPLIT, $0-56
 	MOVQ         row+0(FP), SI
 	MOVQ         stride+8(FP), R8
 	MOVQ         q+16(FP), DI
@@ -100,6 +104,8 @@ TEXT ·dotQ8_0R4AVX512(SB), NOSPLIT, $0-48
 	MOVQ         nb+32(FP), CX
 	MOVQ         out+40(FP), R11
 	LEAQ         (SI)(R8*2), R9
+	MOVQ         pf+48(FP), R12
+	ADDQ         SI, R12
 	VPXORD       Z0, Z0, Z0
 	VPXORD       Z1, Z1, Z1
 	VPXORD       Z15, Z15, Z15
@@ -111,6 +117,10 @@ TEXT ·dotQ8_0R4AVX512(SB), NOSPLIT, $0-48
 	JEQ          q8r4done
 
 q8r4loop:
+	PREFETCHT0       (R12)
+	PREFETCHT0       64(R12)
+	PREFETCHT0       128(R12)
+	ADDQ             $136, R12
 	R4SCALES(0)
 	VPERMPS          Z5, Z3, Z6
 	VPERMPS          Z5, Z4, Z7
@@ -168,11 +178,11 @@ q8r4done:
 	KMOVQ            AX, K1; \
 	VPADDB           Z19, Z9, K1, Z9
 
-// func dotQ5_0R4AVX512(row *byte, stride int, q *int8, d *float32, nb int, out *float32)
+// func dotQ5_0R4AVX512(row *byte, stride int, q *int8, d *float32, nb int, out *float32, pf int)
 // dotQ5_0 of four rows against one Q8_0 activation vector, out[0..3]. The
 // four block sums are reduced into 128-bit chunks 0-3 (all four lanes of
 // chunk j hold row j's sum) and every lane takes dotQ5_0's float steps.
-TEXT ·dotQ5_0R4AVX512(SB), NOSPLIT, $0-48
+TEXT ·dotQ5_0R4AVX512(SB), NOSPLIT, $0-56
 	MOVQ         row+0(FP), SI
 	MOVQ         stride+8(FP), R8
 	MOVQ         q+16(FP), DI
@@ -180,6 +190,8 @@ TEXT ·dotQ5_0R4AVX512(SB), NOSPLIT, $0-48
 	MOVQ         nb+32(FP), CX
 	MOVQ         out+40(FP), R11
 	LEAQ         (SI)(R8*2), R9
+	MOVQ         pf+48(FP), R12
+	ADDQ         SI, R12
 	VPXORD       Z0, Z0, Z0
 	VPXORD       Z15, Z15, Z15
 	MOVL         $0x80808080, AX
@@ -196,6 +208,9 @@ TEXT ·dotQ5_0R4AVX512(SB), NOSPLIT, $0-48
 	JEQ          q5r4done
 
 q5r4loop:
+	PREFETCHT0       (R12)
+	PREFETCHT0       64(R12)
+	ADDQ             $88, R12
 	VBROADCASTI64X4  (DI), Z4
 	VPXORD           Z8, Z8, Z8
 	VPDPBUSD         Z4, Z2, Z8

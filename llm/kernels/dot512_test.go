@@ -184,3 +184,50 @@ func BenchmarkRows4(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkRows4Big is BenchmarkRows4 on a matrix far larger than the
+// caches (weights streamed from memory, one thread).
+func BenchmarkRows4Big(b *testing.B) {
+	if mulRows4Impl == nil {
+		b.Skip("no several-rows kernels on this CPU/build")
+	}
+	rng := rand.New(rand.NewSource(1))
+	for _, typ := range rows4Types {
+		cols := 896
+		if typ == gguf.Q4_K || typ == gguf.Q6_K {
+			cols = 4864
+		}
+		rows := (96 << 20) / (cols / typ.BlockSize() * typ.TypeSize()) &^ 15
+		data := make([]byte, rows*cols/typ.BlockSize()*typ.TypeSize())
+		blk := quantRow(b, rng, typ, 64*cols)
+		for i := 0; i < len(data); i += len(blk) {
+			copy(data[i:], blk)
+		}
+		m, err := NewMatrix(typ, rows, cols, data)
+		if err != nil {
+			b.Fatal(err)
+		}
+		x := randVec(rng, cols, 1)
+		var a Acts
+		a.Prepare(typ, x, 1, cols)
+		dst := make([]float32, rows)
+		saved := mulRows4Impl
+		for _, on := range []bool{false, true} {
+			name := typ.String() + "/avx2"
+			if on {
+				name = typ.String() + "/rows4"
+			}
+			b.Run(name, func(b *testing.B) {
+				mulRows4Impl = nil
+				if on {
+					mulRows4Impl = saved
+				}
+				defer func() { mulRows4Impl = saved }()
+				b.SetBytes(int64(len(data)))
+				for b.Loop() {
+					m.mulRange(dst, &a, 0, rows)
+				}
+			})
+		}
+	}
+}
