@@ -19,6 +19,9 @@ func dotQ8_0R4AVX512(row *byte, stride int, q *int8, d *float32, nb int, out *fl
 //go:noescape
 func dotQ5_0R4AVX512(row *byte, stride int, q *int8, d *float32, nb int, out *float32, pf int)
 
+//go:noescape
+func dotF16x64AVX512(row *byte, x *float32, n int) float32
+
 // pfDist is how many rows ahead the four-row kernels prefetch.
 var pfDist = 8
 
@@ -35,6 +38,7 @@ func useAVX512Kernels() {
 		pfDist = v
 	}
 	mulRows4Impl = mulRows4AVX512
+	dotF16VecImpl = dotF16VecAVX512
 	backend = "avx512+vnni"
 }
 
@@ -66,4 +70,20 @@ func mulRows4AVX512(m *Matrix, dst []float32, a *Acts, r0, r1 int) int {
 		return 0
 	}
 	return n
+}
+
+// dotF16VecAVX512 is dotF16Vec: the 64-element steps in assembly, the tail
+// as the Go kernel does it.
+func dotF16VecAVX512(row []byte, x []float32) float32 {
+	n := len(x)
+	if n == 0 {
+		return 0
+	}
+	row = row[:2*n]
+	m := n &^ 63
+	sum := float64(dotF16x64AVX512(&row[0], &x[0], m))
+	for i := m; i < n; i++ {
+		sum += float64(f16(row[2*i:]) * x[i])
+	}
+	return float32(sum)
 }

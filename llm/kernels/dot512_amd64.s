@@ -258,3 +258,47 @@ q5r4done:
 	VMOVUPS      X0, (R11)
 	VZEROUPPER
 	RET
+
+// func dotF16x64AVX512(row *byte, x *float32, n int) float32
+// n is a multiple of 64: dotF16Vec's four 16-lane accumulators (one ZMM
+// each), folded (a0+a2)+(a1+a3) and reduced as reduce16.
+TEXT ·dotF16x64AVX512(SB), NOSPLIT, $0-28
+	MOVQ   row+0(FP), SI
+	MOVQ   x+8(FP), DI
+	MOVQ   n+16(FP), CX
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	SHRQ   $6, CX
+	JEQ    f5fold
+
+f5loop:
+	VCVTPH2PS   (SI), Z8
+	VCVTPH2PS   32(SI), Z9
+	VCVTPH2PS   64(SI), Z10
+	VCVTPH2PS   96(SI), Z11
+	VFMADD231PS (DI), Z8, Z0
+	VFMADD231PS 64(DI), Z9, Z1
+	VFMADD231PS 128(DI), Z10, Z2
+	VFMADD231PS 192(DI), Z11, Z3
+	ADDQ        $128, SI
+	ADDQ        $256, DI
+	DECQ        CX
+	JNE         f5loop
+
+f5fold:
+	VADDPS        Z2, Z0, Z0
+	VADDPS        Z3, Z1, Z1
+	VADDPS        Z1, Z0, Z0
+	VEXTRACTF64X4 $1, Z0, Y1
+	VADDPS        Y0, Y1, Y0
+	VEXTRACTF128  $1, Y0, X1
+	VADDPS        X0, X1, X0
+	VMOVHLPS      X0, X0, X1
+	VADDPS        X1, X0, X0
+	VMOVSHDUP     X0, X1
+	VADDSS        X1, X0, X0
+	VZEROUPPER
+	MOVSS         X0, ret+24(FP)
+	RET
