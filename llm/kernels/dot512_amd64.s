@@ -178,6 +178,81 @@ q8r4done:
 	KMOVQ            AX, K1; \
 	VPADDB           Z19, Z9, K1, Z9
 
+// Two-block Q5_0 loop: byte permutations of two consecutive 22-byte blocks
+// (bytes 0-43 of a row): the 16 nibble bytes of block k to bytes 32k+0-15 and
+// 32k+16-31, the qh byte holding element e's fifth bit to byte 32k+e.
+DATA q5qsidx<>+0(SB)/8, $0x0d0c0b0a09080706
+DATA q5qsidx<>+8(SB)/8, $0x1514131211100f0e
+DATA q5qsidx<>+16(SB)/8, $0x0d0c0b0a09080706
+DATA q5qsidx<>+24(SB)/8, $0x1514131211100f0e
+DATA q5qsidx<>+32(SB)/8, $0x232221201f1e1d1c
+DATA q5qsidx<>+40(SB)/8, $0x2b2a292827262524
+DATA q5qsidx<>+48(SB)/8, $0x232221201f1e1d1c
+DATA q5qsidx<>+56(SB)/8, $0x2b2a292827262524
+GLOBL q5qsidx<>(SB), RODATA|NOPTR, $64
+DATA q5qhidx<>+0(SB)/8, $0x0202020202020202
+DATA q5qhidx<>+8(SB)/8, $0x0303030303030303
+DATA q5qhidx<>+16(SB)/8, $0x0404040404040404
+DATA q5qhidx<>+24(SB)/8, $0x0505050505050505
+DATA q5qhidx<>+32(SB)/8, $0x1818181818181818
+DATA q5qhidx<>+40(SB)/8, $0x1919191919191919
+DATA q5qhidx<>+48(SB)/8, $0x1a1a1a1a1a1a1a1a
+DATA q5qhidx<>+56(SB)/8, $0x1b1b1b1b1b1b1b1b
+GLOBL q5qhidx<>(SB), RODATA|NOPTR, $64
+// Byte i: bit i%8.
+DATA q5bits64<>+0(SB)/8, $0x8040201008040201
+DATA q5bits64<>+8(SB)/8, $0x8040201008040201
+DATA q5bits64<>+16(SB)/8, $0x8040201008040201
+DATA q5bits64<>+24(SB)/8, $0x8040201008040201
+DATA q5bits64<>+32(SB)/8, $0x8040201008040201
+DATA q5bits64<>+40(SB)/8, $0x8040201008040201
+DATA q5bits64<>+48(SB)/8, $0x8040201008040201
+DATA q5bits64<>+56(SB)/8, $0x8040201008040201
+GLOBL q5bits64<>(SB), RODATA|NOPTR, $64
+// Word gathers of the F16 scales (word 0 and 11 of each row's blocks).
+DATA q5sc02<>+0(SB)/8, $0x0000000000200000
+DATA q5sc02<>+8(SB)/8, $0x00000000002b000b
+DATA q5sc02<>+16(SB)/8, $0x0000000000000000
+DATA q5sc02<>+24(SB)/8, $0x0000000000000000
+DATA q5sc02<>+32(SB)/8, $0x0000000000000000
+DATA q5sc02<>+40(SB)/8, $0x0000000000000000
+DATA q5sc02<>+48(SB)/8, $0x0000000000000000
+DATA q5sc02<>+56(SB)/8, $0x0000000000000000
+GLOBL q5sc02<>(SB), RODATA|NOPTR, $64
+DATA q5sc13<>+0(SB)/8, $0x0000000000000000
+DATA q5sc13<>+8(SB)/8, $0x0000000000000000
+DATA q5sc13<>+16(SB)/8, $0x0000000000200000
+DATA q5sc13<>+24(SB)/8, $0x00000000002b000b
+DATA q5sc13<>+32(SB)/8, $0x0000000000000000
+DATA q5sc13<>+40(SB)/8, $0x0000000000000000
+DATA q5sc13<>+48(SB)/8, $0x0000000000000000
+DATA q5sc13<>+56(SB)/8, $0x0000000000000000
+GLOBL q5sc13<>(SB), RODATA|NOPTR, $64
+// Sums of rows 0-3 from lanes 0, 8, 1, 9 to chunks 0-3.
+DATA q5tochunk<>+0(SB)/8, $0x0000000000000000
+DATA q5tochunk<>+8(SB)/8, $0x0000000000000000
+DATA q5tochunk<>+16(SB)/8, $0x0000000800000008
+DATA q5tochunk<>+24(SB)/8, $0x0000000800000008
+DATA q5tochunk<>+32(SB)/8, $0x0000000100000001
+DATA q5tochunk<>+40(SB)/8, $0x0000000100000001
+DATA q5tochunk<>+48(SB)/8, $0x0000000900000009
+DATA q5tochunk<>+56(SB)/8, $0x0000000900000009
+GLOBL q5tochunk<>(SB), RODATA|NOPTR, $64
+
+// One row's two Q5_0 blocks (44 bytes at addr) as w+128 (block k in bytes
+// 32k-32k+31), dotted with the two activation blocks in Z4: int32 lanes
+// (minus 128 times the x sums, Z8) into res; the raw bytes stay in raw.
+#define Q50ROW2(addr, raw, res) \
+	VMOVDQU8.Z   addr, K5, raw; \
+	VPERMB       raw, Z20, Z10; \
+	VPSRLVW      Z16, Z10, Z10; \
+	VPTERNLOGD   $0xea, Z18, Z17, Z10; \
+	VPERMB       raw, Z21, Z29; \
+	VPTESTMB     Z22, Z29, K1; \
+	VPADDB       Z19, Z10, K1, Z10; \
+	VMOVDQA64    Z8, res; \
+	VPDPBUSD     Z4, Z10, res
+
 // func dotQ5_0R4AVX512(row *byte, stride int, q *int8, d *float32, nb int, out *float32, pf int)
 // dotQ5_0 of four rows against one Q8_0 activation vector, out[0..3]. The
 // four block sums are reduced into 128-bit chunks 0-3 (all four lanes of
@@ -204,7 +279,88 @@ TEXT ·dotQ5_0R4AVX512(SB), NOSPLIT, $0-56
 	VPBROADCASTD AX, Z18
 	MOVL         $0x10101010, AX
 	VPBROADCASTD AX, Z19
-	TESTQ        CX, CX
+	MOVQ         CX, R13
+	SHRQ         $1, R13
+	JEQ          q5r4tail
+	VMOVDQU64    q5qsidx<>(SB), Z20
+	VMOVDQU64    q5qhidx<>(SB), Z21
+	VMOVDQU64    q5bits64<>(SB), Z22
+	VMOVDQU64    q5sc02<>(SB), Z23
+	VMOVDQU64    q5sc13<>(SB), Z24
+	MOVQ         $0xfffffffffff, AX
+	KMOVQ        AX, K5
+	MOVL         $0xff00, AX
+	KMOVD        AX, K3
+	MOVL         $0xf0f0, AX
+	KMOVD        AX, K4
+
+	// Two blocks per step. Sums: row 0 in lane 0, row 2 in lane 1, row 1
+	// in lane 8, row 3 in lane 9 (the other lanes unused).
+q5r4pair:
+	PREFETCHT0       (R12)
+	PREFETCHT0       64(R12)
+	PREFETCHT0       128(R12)
+	ADDQ             $176, R12
+	VMOVDQU64        (DI), Z4
+	VPXORD           Z8, Z8, Z8
+	VPDPBUSD         Z4, Z2, Z8
+	VPSUBD           Z8, Z15, Z8
+	Q50ROW2((SI), Z25, Z11)
+	Q50ROW2((SI)(R8*1), Z26, Z12)
+	Q50ROW2((R9), Z27, Z30)
+	Q50ROW2((R9)(R8*1), Z28, Z31)
+	// [r0b0 r0b1 r1b0 r1b1] and [r2b0 r2b1 r3b0 r3b1] (4 lanes each), then
+	// chunk k = [u, v, u, v] with u, v the sums of chunk k of each.
+	VSHUFI64X2       $0x88, Z12, Z11, Z13
+	VSHUFI64X2       $0xdd, Z12, Z11, Z14
+	VPADDD           Z14, Z13, Z13
+	VSHUFI64X2       $0x88, Z31, Z30, Z14
+	VSHUFI64X2       $0xdd, Z31, Z30, Z10
+	VPADDD           Z10, Z14, Z14
+	VPUNPCKLDQ       Z14, Z13, Z10
+	VPUNPCKHDQ       Z14, Z13, Z11
+	VPADDD           Z11, Z10, Z10
+	VPSHUFD          $0x4e, Z10, Z11
+	VPADDD           Z11, Z10, Z10
+	VCVTDQ2PS        Z10, Z10
+	// Scales in the same lanes: F16 scales times d_x of block 0 (chunks
+	// 0, 2) or block 1 (chunks 1, 3).
+	VPERMT2W         Z27, Z23, Z25
+	VPERMT2W         Z28, Z24, Z26
+	VMOVDQU16        Y26, K3, Y25
+	VCVTPH2PS        Y25, Z5
+	VBROADCASTSS     (DX), Z6
+	VBROADCASTSS     4(DX), K4, Z6
+	VMULPS           Z6, Z5, Z5
+#ifdef GOAMD64_v3
+	VFMADD231PS      Z5, Z10, Z0
+	VSHUFF32X4       $0xf5, Z10, Z10, Z10
+	VSHUFF32X4       $0xf5, Z5, Z5, Z5
+	VFMADD231PS      Z5, Z10, Z0
+#else
+#ifdef GOAMD64_v4
+	VFMADD231PS      Z5, Z10, Z0
+	VSHUFF32X4       $0xf5, Z10, Z10, Z10
+	VSHUFF32X4       $0xf5, Z5, Z5, Z5
+	VFMADD231PS      Z5, Z10, Z0
+#else
+	VMULPS           Z5, Z10, Z10
+	VADDPS           Z10, Z0, Z0
+	VSHUFF32X4       $0xf5, Z10, Z10, Z10
+	VADDPS           Z10, Z0, Z0
+#endif
+#endif
+	ADDQ             $44, SI
+	ADDQ             $44, R9
+	ADDQ             $64, DI
+	ADDQ             $8, DX
+	DECQ             R13
+	JNE              q5r4pair
+	VMOVDQU64        q5tochunk<>(SB), Z5
+	VPERMPS          Z0, Z5, Z0
+
+q5r4tail:
+	ANDQ         $1, CX
 	JEQ          q5r4done
 
 q5r4loop:
