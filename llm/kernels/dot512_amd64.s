@@ -178,9 +178,9 @@ q8r4done:
 	KMOVQ            AX, K1; \
 	VPADDB           Z19, Z9, K1, Z9
 
-// Two-block Q5_0 loop: byte permutations of two consecutive 22-byte blocks
+// Two-block Q5_0 loop: byte permutation of two consecutive 22-byte blocks
 // (bytes 0-43 of a row): the 16 nibble bytes of block k to bytes 32k+0-15 and
-// 32k+16-31, the qh byte holding element e's fifth bit to byte 32k+e.
+// 32k+16-31.
 DATA q5qsidx<>+0(SB)/8, $0x0d0c0b0a09080706
 DATA q5qsidx<>+8(SB)/8, $0x1514131211100f0e
 DATA q5qsidx<>+16(SB)/8, $0x0d0c0b0a09080706
@@ -190,25 +190,6 @@ DATA q5qsidx<>+40(SB)/8, $0x2b2a292827262524
 DATA q5qsidx<>+48(SB)/8, $0x232221201f1e1d1c
 DATA q5qsidx<>+56(SB)/8, $0x2b2a292827262524
 GLOBL q5qsidx<>(SB), RODATA|NOPTR, $64
-DATA q5qhidx<>+0(SB)/8, $0x0202020202020202
-DATA q5qhidx<>+8(SB)/8, $0x0303030303030303
-DATA q5qhidx<>+16(SB)/8, $0x0404040404040404
-DATA q5qhidx<>+24(SB)/8, $0x0505050505050505
-DATA q5qhidx<>+32(SB)/8, $0x1818181818181818
-DATA q5qhidx<>+40(SB)/8, $0x1919191919191919
-DATA q5qhidx<>+48(SB)/8, $0x1a1a1a1a1a1a1a1a
-DATA q5qhidx<>+56(SB)/8, $0x1b1b1b1b1b1b1b1b
-GLOBL q5qhidx<>(SB), RODATA|NOPTR, $64
-// Byte i: bit i%8.
-DATA q5bits64<>+0(SB)/8, $0x8040201008040201
-DATA q5bits64<>+8(SB)/8, $0x8040201008040201
-DATA q5bits64<>+16(SB)/8, $0x8040201008040201
-DATA q5bits64<>+24(SB)/8, $0x8040201008040201
-DATA q5bits64<>+32(SB)/8, $0x8040201008040201
-DATA q5bits64<>+40(SB)/8, $0x8040201008040201
-DATA q5bits64<>+48(SB)/8, $0x8040201008040201
-DATA q5bits64<>+56(SB)/8, $0x8040201008040201
-GLOBL q5bits64<>(SB), RODATA|NOPTR, $64
 // Word gathers of the F16 scales (word 0 and 11 of each row's blocks).
 DATA q5sc02<>+0(SB)/8, $0x0000000000200000
 DATA q5sc02<>+8(SB)/8, $0x00000000002b000b
@@ -242,13 +223,16 @@ GLOBL q5tochunk<>(SB), RODATA|NOPTR, $64
 // One row's two Q5_0 blocks (44 bytes at addr) as w+128 (block k in bytes
 // 32k-32k+31), dotted with the two activation blocks in Z4: int32 lanes
 // (minus 128 times the x sums, Z8) into res; the raw bytes stay in raw.
-#define Q50ROW2(addr, raw, res) \
+#define Q50ROW2(addr, qh0, qh1, raw, res) \
 	VMOVDQU8.Z   addr, K5, raw; \
+	MOVL         qh0, AX; \
+	MOVL         qh1, BX; \
+	SHLQ         $32, BX; \
+	ORQ          BX, AX; \
+	KMOVQ        AX, K1; \
 	VPERMB       raw, Z20, Z10; \
 	VPSRLVW      Z16, Z10, Z10; \
 	VPTERNLOGD   $0xea, Z18, Z17, Z10; \
-	VPERMB       raw, Z21, Z29; \
-	VPTESTMB     Z22, Z29, K1; \
 	VPADDB       Z19, Z10, K1, Z10; \
 	VMOVDQA64    Z8, res; \
 	VPDPBUSD     Z4, Z10, res
@@ -283,8 +267,6 @@ TEXT ·dotQ5_0R4AVX512(SB), NOSPLIT, $0-56
 	SHRQ         $1, R13
 	JEQ          q5r4tail
 	VMOVDQU64    q5qsidx<>(SB), Z20
-	VMOVDQU64    q5qhidx<>(SB), Z21
-	VMOVDQU64    q5bits64<>(SB), Z22
 	VMOVDQU64    q5sc02<>(SB), Z23
 	VMOVDQU64    q5sc13<>(SB), Z24
 	MOVQ         $0xfffffffffff, AX
@@ -305,10 +287,10 @@ q5r4pair:
 	VPXORD           Z8, Z8, Z8
 	VPDPBUSD         Z4, Z2, Z8
 	VPSUBD           Z8, Z15, Z8
-	Q50ROW2((SI), Z25, Z11)
-	Q50ROW2((SI)(R8*1), Z26, Z12)
-	Q50ROW2((R9), Z27, Z30)
-	Q50ROW2((R9)(R8*1), Z28, Z31)
+	Q50ROW2((SI), 2(SI), 24(SI), Z25, Z11)
+	Q50ROW2((SI)(R8*1), 2(SI)(R8*1), 24(SI)(R8*1), Z26, Z12)
+	Q50ROW2((R9), 2(R9), 24(R9), Z27, Z30)
+	Q50ROW2((R9)(R8*1), 2(R9)(R8*1), 24(R9)(R8*1), Z28, Z31)
 	// [r0b0 r0b1 r1b0 r1b1] and [r2b0 r2b1 r3b0 r3b1] (4 lanes each), then
 	// chunk k = [u, v, u, v] with u, v the sums of chunk k of each.
 	VSHUFI64X2       $0x88, Z12, Z11, Z13
