@@ -24,8 +24,9 @@ var (
 	dotQ6_Kx4Impl func(row []byte, q []int8, d []float32, dst []float32, stride int)
 	dotQ5_0x4Impl func(row []byte, q []int8, d []float32, dst []float32, stride int)
 
-	// Decode (one activation vector): rows r0.. of m, several rows per
-	// kernel call; returns how many rows it did from r0 (nil: none).
+	// Decode (one activation vector): rows r0.. of [r0, r1) of m, with no
+	// per-row dispatch (several rows per kernel call where there is such a
+	// kernel); returns how many rows it did from r0 (nil: none).
 	mulRows4Impl func(m *Matrix, dst []float32, a *Acts, r0, r1 int) int
 
 	backend = "go"

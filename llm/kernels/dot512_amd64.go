@@ -44,8 +44,13 @@ func useAVX512Kernels() {
 
 // mulRows4AVX512 computes rows r0.. of m against the single activation
 // vector of a, four rows per kernel call, into dst[r]; it returns how many
-// rows it did (a multiple of 4, 0 for types without such a kernel).
+// rows it did (a multiple of 4 for Q8_0 and Q5_0, all for Q4_K, Q6_K and
+// F16, 0 for other types).
 func mulRows4AVX512(m *Matrix, dst []float32, a *Acts, r0, r1 int) int {
+	switch m.Type {
+	case gguf.Q4_K, gguf.Q6_K, gguf.F16:
+		return mulRows1(m, dst, a, r0, r1)
+	}
 	n := (r1 - r0) &^ 3
 	if n == 0 {
 		return 0
@@ -70,6 +75,35 @@ func mulRows4AVX512(m *Matrix, dst []float32, a *Acts, r0, r1 int) int {
 		return 0
 	}
 	return n
+}
+
+// mulRows1 is the one-row loop for the types without a four-row kernel,
+// calling the assembly kernels directly (no per-row dispatch); it does all
+// rows of [r0, r1).
+func mulRows1(m *Matrix, dst []float32, a *Acts, r0, r1 int) int {
+	rb := m.rowBytes
+	data := m.Data[r0*rb : r1*rb]
+	dst = dst[r0:r1]
+	switch m.Type {
+	case gguf.Q4_K:
+		nb := m.Cols / 256
+		q, d, bs := a.q[:nb*256], a.d[:nb], a.bs[:nb*16]
+		for i := range dst {
+			dst[i] = dotQ4_KAVX2(&data[i*rb], &q[0], &d[0], &bs[0], nb)
+		}
+	case gguf.Q6_K:
+		nb := m.Cols / 256
+		q, d := a.q[:nb*256], a.d[:nb]
+		for i := range dst {
+			dst[i] = dotQ6_KAVX2(&data[i*rb], &q[0], &d[0], nb)
+		}
+	case gguf.F16:
+		x := a.f[:m.Cols]
+		for i := range dst {
+			dst[i] = dotF16VecAVX512(data[i*rb:(i+1)*rb], x)
+		}
+	}
+	return len(dst)
 }
 
 // dotF16VecAVX512 is dotF16Vec: the 64-element steps in assembly, the tail
