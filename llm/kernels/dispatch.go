@@ -28,6 +28,11 @@ var (
 	dotQ6_Kx4Impl func(row []byte, q []int8, d []float32, dst []float32, stride int)
 	dotQ5_0x4Impl func(row []byte, q []int8, d []float32, dst []float32, stride int)
 
+	// Decode (one activation vector): rows r0.. of [r0, r1) of m, with no
+	// per-row dispatch (several rows per kernel call where there is such a
+	// kernel); returns how many rows it did from r0 (nil: none).
+	mulRows4Impl func(m *Matrix, dst []float32, a *Acts, r0, r1 int) int
+
 	backend = "go"
 )
 
@@ -49,6 +54,7 @@ func useGoKernels() {
 	dotQ4_Kx4Impl = dotQ4_Kx4Gemm
 	dotQ6_Kx4Impl = nil
 	dotQ5_0x4Impl = nil
+	mulRows4Impl = nil
 	scaleRoundF16Impl = scaleRoundF16Go
 	axpyRoundF16Impl = axpyRoundF16Go
 	backend = "go"

@@ -91,6 +91,7 @@ func useAsmKernels() {
 	scaleRoundF16Impl = scaleRoundF16AVX2Go
 	axpyRoundF16Impl = axpyRoundF16AVX2Go
 	backend = "avx2+fma+f16c"
+	useAVX512Kernels() // dot512_amd64.go
 }
 
 func dotQ8_0AVX2Go(row []byte, q []int8, d []float32) float32 {

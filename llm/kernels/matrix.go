@@ -186,6 +186,9 @@ func (t *matmulTask) Do(lo, hi int) {
 
 func (m *Matrix) mulRange(dst []float32, a *Acts, r0, r1 int) {
 	rows := m.Rows
+	if a.n == 1 && mulRows4Impl != nil {
+		r0 += mulRows4Impl(m, dst, a, r0, r1)
+	}
 	for r := r0; r < r1; r++ {
 		for v := m.mulRow4(dst, a, r); v < a.n; v++ {
 			dst[v*rows+r] = m.dotRow(r, a, v)

@@ -1,0 +1,123 @@
+//go:build !purego
+
+package kernels
+
+import (
+	"os"
+	"strconv"
+
+	"github.com/docent-dev/docent/llm/gguf"
+	"golang.org/x/sys/cpu"
+)
+
+// AVX-512 decode kernels (dot512_amd64.s): one activation vector against
+// four weight rows per call, bit-identical per row to the one-row kernels.
+
+//go:noescape
+func dotQ8_0R4AVX512(row *byte, stride int, q *int8, d *float32, nb int, out *float32, pf int)
+
+//go:noescape
+func dotQ5_0R4AVX512(row *byte, stride int, q *int8, d *float32, nb int, out *float32, pf int)
+
+//go:noescape
+func dotF16x64AVX512(row *byte, x *float32, n int) float32
+
+// pfDist is how many rows ahead the four-row kernels prefetch.
+var pfDist = 8
+
+var hasAVX512 = hasAVX2 && cpu.X86.HasAVX512F && cpu.X86.HasAVX512BW && cpu.X86.HasAVX512VL &&
+	cpu.X86.HasAVX512DQ && cpu.X86.HasAVX512VNNI
+
+// useAVX512Kernels adds the AVX-512 kernels on top of the AVX2 ones, unless
+// the CPU lacks them or DOCENT_KERNELS=avx2 asks to leave them out.
+func useAVX512Kernels() {
+	if !hasAVX512 || os.Getenv("DOCENT_KERNELS") == "avx2" {
+		return
+	}
+	if v, err := strconv.Atoi(os.Getenv("DOCENT_PF")); err == nil {
+		pfDist = v
+	}
+	mulRows4Impl = mulRows4AVX512
+	dotF16VecImpl = dotF16VecAVX512
+	backend = "avx512+vnni"
+}
+
+// mulRows4AVX512 computes rows r0.. of m against the single activation
+// vector of a, four rows per kernel call, into dst[r]; it returns how many
+// rows it did (a multiple of 4 for Q8_0 and Q5_0, all for Q4_K, Q6_K and
+// F16, 0 for other types).
+func mulRows4AVX512(m *Matrix, dst []float32, a *Acts, r0, r1 int) int {
+	switch m.Type {
+	case gguf.Q4_K, gguf.Q6_K, gguf.F16:
+		return mulRows1(m, dst, a, r0, r1)
+	}
+	n := (r1 - r0) &^ 3
+	if n == 0 {
+		return 0
+	}
+	rb := m.rowBytes
+	data := m.Data[r0*rb : (r0+n)*rb]
+	dst = dst[r0 : r0+n]
+	switch m.Type {
+	case gguf.Q8_0:
+		nb := m.Cols / 32
+		q, d := a.q[:nb*32], a.d[:nb]
+		for i := 0; i < n; i += 4 {
+			dotQ8_0R4AVX512(&data[i*rb], rb, &q[0], &d[0], nb, &dst[i], pfDist*rb)
+		}
+	case gguf.Q5_0:
+		nb := m.Cols / 32
+		q, d := a.q[:nb*32], a.d[:nb]
+		for i := 0; i < n; i += 4 {
+			dotQ5_0R4AVX512(&data[i*rb], rb, &q[0], &d[0], nb, &dst[i], pfDist*rb)
+		}
+	default:
+		return 0
+	}
+	return n
+}
+
+// mulRows1 is the one-row loop for the types without a four-row kernel,
+// calling the assembly kernels directly (no per-row dispatch); it does all
+// rows of [r0, r1).
+func mulRows1(m *Matrix, dst []float32, a *Acts, r0, r1 int) int {
+	rb := m.rowBytes
+	data := m.Data[r0*rb : r1*rb]
+	dst = dst[r0:r1]
+	switch m.Type {
+	case gguf.Q4_K:
+		nb := m.Cols / 256
+		q, d, bs := a.q[:nb*256], a.d[:nb], a.bs[:nb*16]
+		for i := range dst {
+			dst[i] = dotQ4_KAVX2(&data[i*rb], &q[0], &d[0], &bs[0], nb)
+		}
+	case gguf.Q6_K:
+		nb := m.Cols / 256
+		q, d := a.q[:nb*256], a.d[:nb]
+		for i := range dst {
+			dst[i] = dotQ6_KAVX2(&data[i*rb], &q[0], &d[0], nb)
+		}
+	case gguf.F16:
+		x := a.f[:m.Cols]
+		for i := range dst {
+			dst[i] = dotF16VecAVX512(data[i*rb:(i+1)*rb], x)
+		}
+	}
+	return len(dst)
+}
+
+// dotF16VecAVX512 is dotF16Vec: the 64-element steps in assembly, the tail
+// as the Go kernel does it.
+func dotF16VecAVX512(row []byte, x []float32) float32 {
+	n := len(x)
+	if n == 0 {
+		return 0
+	}
+	row = row[:2*n]
+	m := n &^ 63
+	sum := float64(dotF16x64AVX512(&row[0], &x[0], m))
+	for i := m; i < n; i++ {
+		sum += float64(f16(row[2*i:]) * x[i])
+	}
+	return float32(sum)
+}
