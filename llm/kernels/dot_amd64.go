@@ -91,6 +91,7 @@ func useAsmKernels() {
 	scaleRoundF16Impl = scaleRoundF16AVX2Go
 	axpyRoundF16Impl = axpyRoundF16AVX2Go
 	backend = "avx2+fma+f16c"
+	useKTileKernels() // ktile (AVX-512 Q4_K/Q6_K prefill)
 }
 
 func dotQ8_0AVX2Go(row []byte, q []int8, d []float32) float32 {

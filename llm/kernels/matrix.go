@@ -185,6 +185,9 @@ func (t *matmulTask) Do(lo, hi int) {
 }
 
 func (m *Matrix) mulRange(dst []float32, a *Acts, r0, r1 int) {
+	if m.mulRangeTile(dst, a, r0, r1) { // ktile (AVX-512 Q4_K/Q6_K prefill)
+		return
+	}
 	rows := m.Rows
 	for r := r0; r < r1; r++ {
 		for v := m.mulRow4(dst, a, r); v < a.n; v++ {

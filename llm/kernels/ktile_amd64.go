@@ -1,0 +1,192 @@
+//go:build !purego
+
+package kernels
+
+import (
+	"sync"
+	"unsafe"
+
+	"github.com/docent-dev/docent/llm/gguf"
+	"golang.org/x/sys/cpu"
+)
+
+// AVX-512 VNNI prefill kernels for Q4_K and Q6_K weights (ktile_amd64.s):
+// one weight row against four activation vectors per call, each weight
+// block unpacked once for the four. Per (row, vector) they compute exactly
+// what the Go references compute: dotQ4_Kx4Gemm (llama.cpp's Q4_K GEMM
+// numerics, for groups of four batch rows) and dotQ6_K.
+
+//go:noescape
+func q4kTile4(row *byte, xp *byte, nb int, out *float32)
+
+//go:noescape
+func q6kTile4(row *byte, q *int8, d *float32, bs *int16, nb int, out *float32)
+
+var hasKTile = hasAVX2 && cpu.X86.HasAVX512F && cpu.X86.HasAVX512BW &&
+	cpu.X86.HasAVX512VL && cpu.X86.HasAVX512VNNI
+
+// ktileQ4_K / ktileQ6_K: whether mulRangeTile takes Q4_K / Q6_K products
+// of four or more vectors.
+var ktileQ4_K, ktileQ6_K bool
+
+// useKTileKernels turns the tile kernels on where the CPU has them
+// (useAsmKernels calls it).
+func useKTileKernels() {
+	if !hasKTile {
+		return
+	}
+	ktileQ4_K, ktileQ6_K = true, true
+}
+
+// noKTileKernels turns them off (useGoKernels calls it).
+func noKTileKernels() { ktileQ4_K, ktileQ6_K = false, false }
+
+// dotQ6_Kx4Tile is dotQ6_K of row against four vectors (q, d, bs: four
+// vectors of len(d)/4 blocks each), results in dst[0], dst[stride], ...
+func dotQ6_Kx4Tile(row []byte, q []int8, d []float32, bs []int16, dst []float32, stride int) {
+	nb := len(d) / 4
+	_ = dst[3*stride]
+	if nb == 0 {
+		dst[0], dst[stride], dst[2*stride], dst[3*stride] = 0, 0, 0, 0
+		return
+	}
+	_ = row[nb*210-1]
+	_ = q[4*nb*256-1]
+	_ = bs[4*nb*16-1]
+	var out [32]float32
+	q6kTile4(&row[0], &q[0], &d[0], &bs[0], nb, &out[0])
+	for v := 0; v < 4; v++ {
+		dst[v*stride] = reduce8((*[8]float32)(out[8*v : 8*v+8]))
+	}
+}
+
+// Layout of permQ4K's output, per group of four vectors and block.
+const (
+	k4Block = 1152 // bytes per block
+	k4BW    = 1024 // offset of the block-sum pairs
+	k4DX    = 1088 // offset of the four scales
+)
+
+// k4perm[s*16+L] is the source dword (within a 256-element block) of lane
+// L = 4p+2i+h of step s: dword 2s+i of sub-block 2p+h.
+var k4perm = func() (t [64]uint8) {
+	for s := 0; s < 4; s++ {
+		for l := 0; l < 16; l++ {
+			p, i, h := l/4, (l>>1)&1, l&1
+			t[s*16+l] = uint8(8*(2*p+h) + 2*s + i)
+		}
+	}
+	return
+}()
+
+// permQ4K lays out vectors v..v+3 of a (Q8_K) for q4kTile4 in dst
+// (nb*k4Block bytes).
+func permQ4K(dst []byte, a *Acts, v, nb int) {
+	c := nb * 256
+	dst = dst[:nb*k4Block]
+	for b := 0; b < nb; b++ {
+		blk := dst[b*k4Block : (b+1)*k4Block]
+		out := (*[256]uint32)(unsafe.Pointer(&blk[0]))
+		bw := (*[32]int16)(unsafe.Pointer(&blk[k4BW]))
+		dx := (*[4]float32)(unsafe.Pointer(&blk[k4DX]))
+		for t := 0; t < 4; t++ {
+			src := (*[64]uint32)(unsafe.Pointer(&a.q[(v+t)*c+b*256]))
+			o := out[t*64 : t*64+64]
+			for k, s := range k4perm {
+				o[k] = src[s]
+			}
+			bs := a.bs[((v+t)*nb+b)*16 : ((v+t)*nb+b)*16+16]
+			for p := 0; p < 4; p++ {
+				bw[2*(4*p+t)] = bs[4*p] + bs[4*p+1]
+				bw[2*(4*p+t)+1] = bs[4*p+2] + bs[4*p+3]
+			}
+			dx[t] = a.d[(v+t)*nb+b]
+		}
+	}
+}
+
+var k4Scratch = sync.Pool{New: func() any { return new([]byte) }}
+
+// ktileRows: rows per tile; the vectors of a group stay in L1 while the
+// tile's rows pass.
+const ktileRows = 16
+
+// mulRangeTile computes rows [r0, r1) of the product with the tile kernels
+// when they apply (Q4_K or Q6_K weights, four or more vectors); it reports
+// whether it did.
+func (m *Matrix) mulRangeTile(dst []float32, a *Acts, r0, r1 int) bool {
+	if a.n < 4 || a.kind != actQ8_K {
+		return false
+	}
+	switch {
+	case m.Type == gguf.Q4_K && ktileQ4_K:
+		m.mulRangeQ4_KTile(dst, a, r0, r1)
+	case m.Type == gguf.Q6_K && ktileQ6_K:
+		m.mulRangeQ6_KTile(dst, a, r0, r1)
+	default:
+		return false
+	}
+	return true
+}
+
+func (m *Matrix) mulRangeQ4_KTile(dst []float32, a *Acts, r0, r1 int) {
+	rows, nb := m.Rows, m.Cols/256
+	ng := a.n / 4
+	if nb == 0 {
+		for r := r0; r < r1; r++ {
+			for v := 0; v < a.n; v++ {
+				dst[v*rows+r] = 0
+			}
+		}
+		return
+	}
+	gb := nb * k4Block
+	bp := k4Scratch.Get().(*[]byte)
+	if cap(*bp) < ng*gb {
+		*bp = make([]byte, ng*gb)
+	}
+	buf := (*bp)[:ng*gb]
+	for g := 0; g < ng; g++ {
+		permQ4K(buf[g*gb:(g+1)*gb], a, 4*g, nb)
+	}
+	_ = m.Data[r1*m.rowBytes-1]
+	var out [4]float32
+	for rt := r0; rt < r1; rt += ktileRows {
+		re := min(rt+ktileRows, r1)
+		for g := 0; g < ng; g++ {
+			xp := &buf[g*gb]
+			d := dst[4*g*rows : (4*g+4)*rows]
+			for r := rt; r < re; r++ {
+				q4kTile4(&m.Data[r*m.rowBytes], xp, nb, &out[0])
+				d[r], d[rows+r], d[2*rows+r], d[3*rows+r] = out[0], out[1], out[2], out[3]
+			}
+		}
+		for r := rt; r < re; r++ {
+			for v := 4 * ng; v < a.n; v++ {
+				dst[v*rows+r] = m.dotRow(r, a, v)
+			}
+		}
+	}
+	k4Scratch.Put(bp)
+}
+
+func (m *Matrix) mulRangeQ6_KTile(dst []float32, a *Acts, r0, r1 int) {
+	rows, c := m.Rows, m.Cols
+	nb := c / 256
+	ng := a.n / 4
+	for rt := r0; rt < r1; rt += ktileRows {
+		re := min(rt+ktileRows, r1)
+		for g := 0; g < ng; g++ {
+			v := 4 * g
+			q, d, bs := a.q[v*c:(v+4)*c], a.d[v*nb:(v+4)*nb], a.bs[v*nb*16:(v+4)*nb*16]
+			for r := rt; r < re; r++ {
+				dotQ6_Kx4Tile(m.row(r), q, d, bs, dst[v*rows+r:], rows)
+			}
+		}
+		for r := rt; r < re; r++ {
+			for v := 4 * ng; v < a.n; v++ {
+				dst[v*rows+r] = m.dotRow(r, a, v)
+			}
+		}
+	}
+}
