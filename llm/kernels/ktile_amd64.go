@@ -17,7 +17,10 @@ import (
 // numerics, for groups of four batch rows) and dotQ6_K.
 
 //go:noescape
-func q4kTile4(row *byte, xp *byte, nb int, out *float32)
+func q4kTile4(row *byte, xp *byte, nb int, acc *float32)
+
+//go:noescape
+func q4kTile8(row *byte, xp0, xp1 *byte, nb int, acc *float32)
 
 //go:noescape
 func q6kTile4(row *byte, q *int8, d *float32, bs *int16, nb int, out *float32)
@@ -105,8 +108,6 @@ func permQ4K(dst []byte, a *Acts, v, nb int) {
 	}
 }
 
-var k4Scratch = sync.Pool{New: func() any { return new([]byte) }}
-
 // ktileRows: rows per tile; the vectors of a group stay in L1 while the
 // tile's rows pass.
 const ktileRows = 16
@@ -129,6 +130,22 @@ func (m *Matrix) mulRangeTile(dst []float32, a *Acts, r0, r1 int) bool {
 	return true
 }
 
+// Q4_K tiling: rows in tiles of k4TileRows (their weights stay in L2 while
+// all vector groups pass), columns in chunks of k4ChunkBlocks blocks (the
+// chunk of a pair of vector groups, 2*1152 bytes per block, stays in L1
+// while the tile's rows pass). The accumulators carry across chunks.
+const (
+	k4TileRows    = 64
+	k4ChunkBlocks = 4
+)
+
+type k4Scratch struct {
+	x   []byte    // permQ4K of all groups
+	acc []float32 // per tile row: 8 accumulators per vector group
+}
+
+var k4Pool = sync.Pool{New: func() any { return new(k4Scratch) }}
+
 func (m *Matrix) mulRangeQ4_KTile(dst []float32, a *Acts, r0, r1 int) {
 	rows, nb := m.Rows, m.Cols/256
 	ng := a.n / 4
@@ -141,24 +158,61 @@ func (m *Matrix) mulRangeQ4_KTile(dst []float32, a *Acts, r0, r1 int) {
 		return
 	}
 	gb := nb * k4Block
-	bp := k4Scratch.Get().(*[]byte)
-	if cap(*bp) < ng*gb {
-		*bp = make([]byte, ng*gb)
+	sc := k4Pool.Get().(*k4Scratch)
+	if cap(sc.x) < ng*gb {
+		sc.x = make([]byte, ng*gb)
 	}
-	buf := (*bp)[:ng*gb]
+	buf := sc.x[:ng*gb]
 	for g := 0; g < ng; g++ {
 		permQ4K(buf[g*gb:(g+1)*gb], a, 4*g, nb)
 	}
+	if cap(sc.acc) < k4TileRows*8*ng {
+		sc.acc = make([]float32, k4TileRows*8*ng)
+	}
 	_ = m.Data[r1*m.rowBytes-1]
-	var out [4]float32
-	for rt := r0; rt < r1; rt += ktileRows {
-		re := min(rt+ktileRows, r1)
-		for g := 0; g < ng; g++ {
-			xp := &buf[g*gb]
-			d := dst[4*g*rows : (4*g+4)*rows]
+	for rt := r0; rt < r1; rt += k4TileRows {
+		re := min(rt+k4TileRows, r1)
+		nr := re - rt
+		acc := sc.acc[:nr*8*ng]
+		clear(acc)
+		for b0 := 0; b0 < nb; b0 += k4ChunkBlocks {
+			kb := min(k4ChunkBlocks, nb-b0)
+			wo, xo := b0*144, b0*k4Block
+			g := 0
+			for ; g+2 <= ng; g += 2 {
+				xp0, xp1 := &buf[g*gb+xo], &buf[(g+1)*gb+xo]
+				ac := acc[g*8*nr : (g+2)*8*nr]
+				for r := rt; r < re; r++ {
+					q4kTile8(&m.Data[r*m.rowBytes+wo], xp0, xp1, kb, &ac[(r-rt)*16])
+				}
+			}
+			if g < ng {
+				xp := &buf[g*gb+xo]
+				ac := acc[g*8*nr : (g+1)*8*nr]
+				for r := rt; r < re; r++ {
+					q4kTile4(&m.Data[r*m.rowBytes+wo], xp, kb, &ac[(r-rt)*8])
+				}
+			}
+		}
+		// Results: accR - accM per (row, vector).
+		g := 0
+		for ; g+2 <= ng; g += 2 {
+			ac := acc[g*8*nr : (g+2)*8*nr]
 			for r := rt; r < re; r++ {
-				q4kTile4(&m.Data[r*m.rowBytes], xp, nb, &out[0])
-				d[r], d[rows+r], d[2*rows+r], d[3*rows+r] = out[0], out[1], out[2], out[3]
+				s := ac[(r-rt)*16 : (r-rt)*16+16]
+				for t := 0; t < 4; t++ {
+					dst[(4*g+t)*rows+r] = s[t] - s[4+t]
+					dst[(4*g+4+t)*rows+r] = s[8+t] - s[12+t]
+				}
+			}
+		}
+		if g < ng {
+			ac := acc[g*8*nr : (g+1)*8*nr]
+			for r := rt; r < re; r++ {
+				s := ac[(r-rt)*8 : (r-rt)*8+8]
+				for t := 0; t < 4; t++ {
+					dst[(4*g+t)*rows+r] = s[t] - s[4+t]
+				}
 			}
 		}
 		for r := rt; r < re; r++ {
@@ -167,7 +221,7 @@ func (m *Matrix) mulRangeQ4_KTile(dst []float32, a *Acts, r0, r1 int) {
 			}
 		}
 	}
-	k4Scratch.Put(bp)
+	k4Pool.Put(sc)
 }
 
 func (m *Matrix) mulRangeQ6_KTile(dst []float32, a *Acts, r0, r1 int) {

@@ -239,7 +239,7 @@ DATA k6shr<>+56(SB)/4, $0x00000002
 DATA k6shr<>+60(SB)/4, $0x00000000
 GLOBL k6shr<>(SB), RODATA|NOPTR, $64
 
-// func q4kTile4(row *byte, xp *byte, nb int, out *float32)
+// func q4kTile4(row *byte, xp *byte, nb int, acc *float32)
 //
 // dotQ4_Kx4Gemm of one row against four activation vectors prepared by
 // permQ4K (1152 bytes per block: the four vectors' quants with their dwords
@@ -248,12 +248,14 @@ GLOBL k6shr<>(SB), RODATA|NOPTR, $64
 // accumulator takes all four steps (VPDPBUSD), each 128-bit chunk p holding
 // pair p; a 4x4 transpose-reduce gives lanes (pair, vector), scaled by the
 // sub-block scales. Then per pair, in order, fused multiply-adds into
-// accR and accM (one lane per vector), as dotQ4_Kx4Gemm; out = accR - accM.
+// accR and accM (one lane per vector), as dotQ4_Kx4Gemm: acc[0..3] (accR)
+// and acc[4..7] (accM) are read and written back, so that a row can be done
+// in column chunks; the caller takes accR - accM at the end.
 TEXT ·q4kTile4(SB), NOSPLIT, $0-32
 	MOVQ         row+0(FP), SI
 	MOVQ         xp+8(FP), DI
 	MOVQ         nb+16(FP), CX
-	MOVQ         out+24(FP), DX
+	MOVQ         acc+24(FP), DX
 	VMOVDQU64    k4widx<>+0(SB), Z24
 	VMOVDQU64    k4widx<>+64(SB), Z25
 	VMOVDQU64    k4widx<>+128(SB), Z26
@@ -264,8 +266,8 @@ TEXT ·q4kTile4(SB), NOSPLIT, $0-32
 	VMOVDQU64    k4idx<>+0(SB), Z30
 	VMOVDQU64    k4idx<>+64(SB), Z31
 	VMOVDQU64    k4idx<>+128(SB), Z3
-	VXORPS       X22, X22, X22
-	VXORPS       X23, X23, X23
+	VMOVUPS      (DX), X22
+	VMOVUPS      16(DX), X23
 	TESTQ        CX, CX
 	JEQ          k4done
 
@@ -392,8 +394,8 @@ k4loop:
 	JNE          k4loop
 
 k4done:
-	VSUBPS       X23, X22, X0
-	VMOVUPS      X0, (DX)
+	VMOVUPS      X22, (DX)
+	VMOVUPS      X23, 16(DX)
 	VZEROUPPER
 	RET
 
@@ -557,3 +559,207 @@ k6done:
 	VMOVUPS      Z19, 64(AX)
 	VZEROUPPER
 	RET
+
+// func q4kTile8(row *byte, xp0, xp1 *byte, nb int, acc *float32)
+//
+// q4kTile4 for two groups of four vectors (xp0, xp1: permQ4K layouts) at
+// once, the weight block and its scales unpacked once for the eight
+// vectors; acc[0..7] for xp0, acc[8..15] for xp1.
+TEXT ·q4kTile8(SB), NOSPLIT, $0-40
+	MOVQ         row+0(FP), SI
+	MOVQ         xp0+8(FP), DI
+	MOVQ         xp1+16(FP), R12
+	MOVQ         nb+24(FP), CX
+	VMOVDQU64    k4widx<>+0(SB), Z24
+	VMOVDQU64    k4widx<>+64(SB), Z25
+	VMOVDQU64    k4widx<>+128(SB), Z26
+	VMOVDQU64    k4widx<>+192(SB), Z27
+	VMOVDQU64    k4shift<>+0(SB), Z28
+	MOVL         $0x0f0f0f0f, AX
+	VPBROADCASTD AX, Z29
+	VMOVDQU64    k4idx<>+0(SB), Z30
+	VMOVDQU64    k4idx<>+64(SB), Z31
+	VMOVDQU64    k4idx<>+128(SB), Z3
+	MOVQ         acc+32(FP), DX
+	VMOVUPS      (DX), X19
+	VMOVUPS      16(DX), X20
+	VMOVUPS      32(DX), X21
+	VMOVUPS      48(DX), X22
+	TESTQ        CX, CX
+	JEQ          k8done
+
+k8loop:
+	MOVL         4(SI), R8
+	MOVL         8(SI), R9
+	MOVL         12(SI), R10
+	MOVL         R10, R11
+	SHRL         $4, R11
+	ANDL         $0x0f0f0f0f, R11
+	MOVL         R9, AX
+	SHRL         $6, AX
+	ANDL         $0x03030303, AX
+	SHLL         $4, AX
+	ORL          AX, R11
+	ANDL         $0x3f3f3f3f, R9
+	ANDL         $0x0f0f0f0f, R10
+	MOVL         R8, AX
+	SHRL         $6, AX
+	ANDL         $0x03030303, AX
+	SHLL         $4, AX
+	ORL          AX, R10
+	ANDL         $0x3f3f3f3f, R8
+	VMOVD        R8, X15
+	VPINSRD      $1, R10, X15, X15
+	VPMOVZXBD    X15, Y15
+	VPERMD       Z15, Z30, Z16
+	VPERMD       Z15, Z31, Z17
+	VMOVD        R9, X14
+	VPINSRD      $1, R11, X14, X14
+	VPMOVZXBW    X14, X14
+	VPERMD       Z14, Z3, Z18
+
+	VMOVDQU64    16(SI), Z0
+	VMOVDQU64    80(SI), Z1
+	VMOVDQA64    Z24, Z4
+	VPERMI2D     Z1, Z0, Z4
+	VPSRLVD      Z28, Z4, Z4
+	VPANDD       Z29, Z4, Z4
+	VMOVDQA64    Z25, Z5
+	VPERMI2D     Z1, Z0, Z5
+	VPSRLVD      Z28, Z5, Z5
+	VPANDD       Z29, Z5, Z5
+	VMOVDQA64    Z26, Z6
+	VPERMI2D     Z1, Z0, Z6
+	VPSRLVD      Z28, Z6, Z6
+	VPANDD       Z29, Z6, Z6
+	VMOVDQA64    Z27, Z7
+	VPERMI2D     Z1, Z0, Z7
+	VPSRLVD      Z28, Z7, Z7
+	VPANDD       Z29, Z7, Z7
+
+	// X0 = d_w, X1 = dmin_w (broadcast).
+	MOVL         (SI), AX
+	VMOVD        AX, X23
+	VCVTPH2PS    X23, X23
+	VBROADCASTSS X23, X0
+	VSHUFPS      $0x55, X23, X23, X1
+
+	// Vectors 0-3.
+	VPXORD       Z8, Z8, Z8
+	VPXORD       Z9, Z9, Z9
+	VPXORD       Z10, Z10, Z10
+	VPXORD       Z11, Z11, Z11
+	VPDPBUSD     0(DI), Z4, Z8
+	VPDPBUSD     256(DI), Z4, Z9
+	VPDPBUSD     512(DI), Z4, Z10
+	VPDPBUSD     768(DI), Z4, Z11
+	VPDPBUSD     64(DI), Z5, Z8
+	VPDPBUSD     320(DI), Z5, Z9
+	VPDPBUSD     576(DI), Z5, Z10
+	VPDPBUSD     832(DI), Z5, Z11
+	VPDPBUSD     128(DI), Z6, Z8
+	VPDPBUSD     384(DI), Z6, Z9
+	VPDPBUSD     640(DI), Z6, Z10
+	VPDPBUSD     896(DI), Z6, Z11
+	VPDPBUSD     192(DI), Z7, Z8
+	VPDPBUSD     448(DI), Z7, Z9
+	VPDPBUSD     704(DI), Z7, Z10
+	VPDPBUSD     960(DI), Z7, Z11
+	VPUNPCKLDQ   Z9, Z8, Z12
+	VPUNPCKHDQ   Z9, Z8, Z13
+	VPADDD       Z13, Z12, Z12
+	VPUNPCKLDQ   Z11, Z10, Z14
+	VPUNPCKHDQ   Z11, Z10, Z13
+	VPADDD       Z13, Z14, Z14
+	VPUNPCKLQDQ  Z14, Z12, Z15
+	VPUNPCKHQDQ  Z14, Z12, Z14
+	VPMULLD      Z16, Z15, Z15
+	VPMULLD      Z17, Z14, Z14
+	VPADDD       Z14, Z15, Z15
+	VCVTDQ2PS    Z15, Z15
+	VPMADDWD     1024(DI), Z18, Z14
+	VCVTDQ2PS    Z14, Z14
+	VMOVUPS      1088(DI), X12
+	VMULPS       X12, X0, X2
+	VMULPS       X12, X1, X12
+	VFMADD231PS  X15, X2, X19
+	VFMADD231PS  X14, X12, X20
+	VEXTRACTF32X4 $1, Z15, X13
+	VEXTRACTF32X4 $1, Z14, X9
+	VFMADD231PS  X13, X2, X19
+	VFMADD231PS  X9, X12, X20
+	VEXTRACTF32X4 $2, Z15, X13
+	VEXTRACTF32X4 $2, Z14, X9
+	VFMADD231PS  X13, X2, X19
+	VFMADD231PS  X9, X12, X20
+	VEXTRACTF32X4 $3, Z15, X13
+	VEXTRACTF32X4 $3, Z14, X9
+	VFMADD231PS  X13, X2, X19
+	VFMADD231PS  X9, X12, X20
+
+	// Vectors 4-7.
+	VPXORD       Z8, Z8, Z8
+	VPXORD       Z9, Z9, Z9
+	VPXORD       Z10, Z10, Z10
+	VPXORD       Z11, Z11, Z11
+	VPDPBUSD     0(R12), Z4, Z8
+	VPDPBUSD     256(R12), Z4, Z9
+	VPDPBUSD     512(R12), Z4, Z10
+	VPDPBUSD     768(R12), Z4, Z11
+	VPDPBUSD     64(R12), Z5, Z8
+	VPDPBUSD     320(R12), Z5, Z9
+	VPDPBUSD     576(R12), Z5, Z10
+	VPDPBUSD     832(R12), Z5, Z11
+	VPDPBUSD     128(R12), Z6, Z8
+	VPDPBUSD     384(R12), Z6, Z9
+	VPDPBUSD     640(R12), Z6, Z10
+	VPDPBUSD     896(R12), Z6, Z11
+	VPDPBUSD     192(R12), Z7, Z8
+	VPDPBUSD     448(R12), Z7, Z9
+	VPDPBUSD     704(R12), Z7, Z10
+	VPDPBUSD     960(R12), Z7, Z11
+	VPUNPCKLDQ   Z9, Z8, Z12
+	VPUNPCKHDQ   Z9, Z8, Z13
+	VPADDD       Z13, Z12, Z12
+	VPUNPCKLDQ   Z11, Z10, Z14
+	VPUNPCKHDQ   Z11, Z10, Z13
+	VPADDD       Z13, Z14, Z14
+	VPUNPCKLQDQ  Z14, Z12, Z15
+	VPUNPCKHQDQ  Z14, Z12, Z14
+	VPMULLD      Z16, Z15, Z15
+	VPMULLD      Z17, Z14, Z14
+	VPADDD       Z14, Z15, Z15
+	VCVTDQ2PS    Z15, Z15
+	VPMADDWD     1024(R12), Z18, Z14
+	VCVTDQ2PS    Z14, Z14
+	VMOVUPS      1088(R12), X12
+	VMULPS       X12, X0, X2
+	VMULPS       X12, X1, X12
+	VFMADD231PS  X15, X2, X21
+	VFMADD231PS  X14, X12, X22
+	VEXTRACTF32X4 $1, Z15, X13
+	VEXTRACTF32X4 $1, Z14, X9
+	VFMADD231PS  X13, X2, X21
+	VFMADD231PS  X9, X12, X22
+	VEXTRACTF32X4 $2, Z15, X13
+	VEXTRACTF32X4 $2, Z14, X9
+	VFMADD231PS  X13, X2, X21
+	VFMADD231PS  X9, X12, X22
+	VEXTRACTF32X4 $3, Z15, X13
+	VEXTRACTF32X4 $3, Z14, X9
+	VFMADD231PS  X13, X2, X21
+	VFMADD231PS  X9, X12, X22
+	ADDQ         $144, SI
+	ADDQ         $1152, DI
+	ADDQ         $1152, R12
+	DECQ         CX
+	JNE          k8loop
+
+k8done:
+	VMOVUPS      X19, (DX)
+	VMOVUPS      X20, 16(DX)
+	VMOVUPS      X21, 32(DX)
+	VMOVUPS      X22, 48(DX)
+	VZEROUPPER
+	RET
+

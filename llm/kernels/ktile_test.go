@@ -2,6 +2,8 @@ package kernels
 
 import (
 	"math/rand"
+	"runtime"
+	"syscall"
 	"testing"
 
 	"github.com/docent-dev/docent/llm/gguf"
@@ -167,11 +169,25 @@ func BenchmarkKTile(b *testing.B) {
 						noKTileKernels()
 					}
 					b.SetBytes(int64(len(data)))
+					runtime.LockOSThread()
+					defer runtime.UnlockOSThread()
+					c0 := threadCPU()
 					for b.Loop() {
 						m.MatMulPrepared(dst, &a, nil)
 					}
+					b.ReportMetric(float64(threadCPU()-c0)/float64(b.N), "cpu-ns/op")
 				})
 			}
 		}
 	}
+}
+
+// threadCPU is the calling thread's CPU time in ns (user+system): on a
+// shared machine it compares kernels better than wall-clock time.
+func threadCPU() int64 {
+	var ru syscall.Rusage
+	if syscall.Getrusage(1 /* RUSAGE_THREAD */, &ru) != nil {
+		return 0
+	}
+	return ru.Utime.Nano() + ru.Stime.Nano()
 }
