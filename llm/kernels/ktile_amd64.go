@@ -23,6 +23,9 @@ func q4kTile4(row *byte, xp *byte, nb int, acc *float32)
 func q4kTile8(row *byte, xp0, xp1 *byte, nb int, acc *float32)
 
 //go:noescape
+func q6kTile8(row *byte, q *int8, aux *byte, nb, c int, acc *float32)
+
+//go:noescape
 func q6kTile4(row *byte, q *int8, d *float32, bs *int16, nb int, out *float32)
 
 var hasKTile = hasAVX2 && cpu.X86.HasAVX512F && cpu.X86.HasAVX512BW &&
@@ -224,23 +227,88 @@ func (m *Matrix) mulRangeQ4_KTile(dst []float32, a *Acts, r0, r1 int) {
 	k4Pool.Put(sc)
 }
 
+// Q6_K tiling, as for Q4_K: pairs of vector groups (eight vectors) per
+// call, rows in tiles, columns in chunks, accumulators carried. aux holds
+// per pair and block the eight vectors' d_x and block sums (288 bytes).
+const (
+	k6TileRows    = 64
+	k6ChunkBlocks = 4
+	k6Aux         = 288
+)
+
+type k6Scratch struct {
+	aux []byte
+	acc []float32 // per tile row: 64 accumulators per pair of groups
+}
+
+var k6Pool = sync.Pool{New: func() any { return new(k6Scratch) }}
+
 func (m *Matrix) mulRangeQ6_KTile(dst []float32, a *Acts, r0, r1 int) {
 	rows, c := m.Rows, m.Cols
 	nb := c / 256
-	ng := a.n / 4
-	for rt := r0; rt < r1; rt += ktileRows {
-		re := min(rt+ktileRows, r1)
-		for g := 0; g < ng; g++ {
-			v := 4 * g
+	np := a.n / 8 // pairs of groups: q6kTile8
+	sc := k6Pool.Get().(*k6Scratch)
+	if cap(sc.aux) < np*nb*k6Aux {
+		sc.aux = make([]byte, np*nb*k6Aux)
+	}
+	aux := sc.aux[:np*nb*k6Aux]
+	for k := 0; k < np; k++ {
+		for b := 0; b < nb; b++ {
+			blk := aux[(k*nb+b)*k6Aux : (k*nb+b+1)*k6Aux]
+			dx := (*[8]float32)(unsafe.Pointer(&blk[0]))
+			bs := (*[8][16]int16)(unsafe.Pointer(&blk[32]))
+			for t := 0; t < 8; t++ {
+				v := 8*k + t
+				dx[t] = a.d[v*nb+b]
+				copy(bs[t][:], a.bs[(v*nb+b)*16:(v*nb+b)*16+16])
+			}
+		}
+	}
+	if cap(sc.acc) < k6TileRows*64*np {
+		sc.acc = make([]float32, k6TileRows*64*np)
+	}
+	_ = m.Data[r1*m.rowBytes-1]
+	if np > 0 {
+		_ = a.q[8*np*c-1]
+	}
+	for rt := r0; rt < r1; rt += k6TileRows {
+		re := min(rt+k6TileRows, r1)
+		nr := re - rt
+		acc := sc.acc[:nr*64*np]
+		clear(acc)
+		for b0 := 0; b0 < nb; b0 += k6ChunkBlocks {
+			kb := min(k6ChunkBlocks, nb-b0)
+			for k := 0; k < np; k++ {
+				q := &a.q[8*k*c+b0*256]
+				ax := &aux[(k*nb+b0)*k6Aux]
+				ac := acc[k*64*nr : (k+1)*64*nr]
+				for r := rt; r < re; r++ {
+					q6kTile8(&m.Data[r*m.rowBytes+b0*210], q, ax, kb, c, &ac[(r-rt)*64])
+				}
+			}
+		}
+		for k := 0; k < np; k++ {
+			ac := acc[k*64*nr : (k+1)*64*nr]
+			for r := rt; r < re; r++ {
+				s := ac[(r-rt)*64 : (r-rt)*64+64]
+				for t := 0; t < 8; t++ {
+					dst[(8*k+t)*rows+r] = reduce8((*[8]float32)(s[8*t : 8*t+8]))
+				}
+			}
+		}
+		v := 8 * np
+		if v+4 <= a.n {
 			q, d, bs := a.q[v*c:(v+4)*c], a.d[v*nb:(v+4)*nb], a.bs[v*nb*16:(v+4)*nb*16]
 			for r := rt; r < re; r++ {
 				dotQ6_Kx4Tile(m.row(r), q, d, bs, dst[v*rows+r:], rows)
 			}
+			v += 4
 		}
 		for r := rt; r < re; r++ {
-			for v := 4 * ng; v < a.n; v++ {
-				dst[v*rows+r] = m.dotRow(r, a, v)
+			for w := v; w < a.n; w++ {
+				dst[w*rows+r] = m.dotRow(r, a, w)
 			}
 		}
 	}
+	k6Pool.Put(sc)
 }

@@ -98,7 +98,7 @@ func TestKTileMatchesGo(t *testing.T) {
 			if i%20 == 0 {
 				cols = 4096
 			}
-			n := 4 + rng.Intn(10)
+			n := 4 + rng.Intn(17)
 			x := randActs(rng, n*cols)
 			checkKTile(t, typ, quantRow(t, rng, typ, rows*cols), rows, cols, x, n, "quantized")
 			raw := randBytes(rng, rows*cols/256*typ.TypeSize())
