@@ -7,3 +7,5 @@ func (m *Matrix) mulRangeTile(dst []float32, a *Acts, r0, r1 int) bool { return 
 func useKTileKernels() {}
 
 func noKTileKernels() {}
+
+var ktileQ4_K, ktileQ6_K bool
