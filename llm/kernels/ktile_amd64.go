@@ -203,9 +203,9 @@ func (m *Matrix) mulRangeQ4_KTile(dst []float32, a *Acts, r0, r1 int) {
 			ac := acc[g*8*nr : (g+2)*8*nr]
 			for r := rt; r < re; r++ {
 				s := ac[(r-rt)*16 : (r-rt)*16+16]
-				for t := 0; t < 4; t++ {
-					dst[(4*g+t)*rows+r] = s[t] - s[4+t]
-					dst[(4*g+4+t)*rows+r] = s[8+t] - s[12+t]
+				for t := 0; t < 4; t++ { // [accR (8 vectors), accM (8 vectors)]
+					dst[(4*g+t)*rows+r] = s[t] - s[8+t]
+					dst[(4*g+4+t)*rows+r] = s[4+t] - s[12+t]
 				}
 			}
 		}

@@ -564,7 +564,10 @@ k6done:
 //
 // q4kTile4 for two groups of four vectors (xp0, xp1: permQ4K layouts) at
 // once, the weight block and its scales unpacked once for the eight
-// vectors; acc[0..7] for xp0, acc[8..15] for xp1.
+// vectors. The accumulators are one register, lanes [accR of xp0's four
+// vectors, accR of xp1's, accM of xp0's, accM of xp1's] (acc[0..15], read
+// and written back), fed by one fused multiply-add per pair: chunk p of the
+// four results gathered by a 4x4 chunk transpose.
 TEXT ·q4kTile8(SB), NOSPLIT, $0-40
 	MOVQ         row+0(FP), SI
 	MOVQ         xp0+8(FP), DI
@@ -581,10 +584,7 @@ TEXT ·q4kTile8(SB), NOSPLIT, $0-40
 	VMOVDQU64    k4idx<>+64(SB), Z31
 	VMOVDQU64    k4idx<>+128(SB), Z3
 	MOVQ         acc+32(FP), DX
-	VMOVUPS      (DX), X19
-	VMOVUPS      16(DX), X20
-	VMOVUPS      32(DX), X21
-	VMOVUPS      48(DX), X22
+	VMOVUPS      (DX), Z19
 	TESTQ        CX, CX
 	JEQ          k8done
 
@@ -637,12 +637,14 @@ k8loop:
 	VPSRLVD      Z28, Z7, Z7
 	VPANDD       Z29, Z7, Z7
 
-	// X0 = d_w, X1 = dmin_w (broadcast).
+	// Z23 = [d_w x8, dmin_w x8].
 	MOVL         (SI), AX
 	VMOVD        AX, X23
 	VCVTPH2PS    X23, X23
-	VBROADCASTSS X23, X0
 	VSHUFPS      $0x55, X23, X23, X1
+	VINSERTF128  $1, X1, Y1, Y1
+	VBROADCASTSS X23, Z23
+	VINSERTF64X4 $1, Y1, Z23, Z23
 
 	// Vectors 0-3.
 	VPXORD       Z8, Z8, Z8
@@ -676,26 +678,9 @@ k8loop:
 	VPMULLD      Z16, Z15, Z15
 	VPMULLD      Z17, Z14, Z14
 	VPADDD       Z14, Z15, Z15
-	VCVTDQ2PS    Z15, Z15
+	VCVTDQ2PS    Z15, Z20
 	VPMADDWD     1024(DI), Z18, Z14
-	VCVTDQ2PS    Z14, Z14
-	VMOVUPS      1088(DI), X12
-	VMULPS       X12, X0, X2
-	VMULPS       X12, X1, X12
-	VFMADD231PS  X15, X2, X19
-	VFMADD231PS  X14, X12, X20
-	VEXTRACTF32X4 $1, Z15, X13
-	VEXTRACTF32X4 $1, Z14, X9
-	VFMADD231PS  X13, X2, X19
-	VFMADD231PS  X9, X12, X20
-	VEXTRACTF32X4 $2, Z15, X13
-	VEXTRACTF32X4 $2, Z14, X9
-	VFMADD231PS  X13, X2, X19
-	VFMADD231PS  X9, X12, X20
-	VEXTRACTF32X4 $3, Z15, X13
-	VEXTRACTF32X4 $3, Z14, X9
-	VFMADD231PS  X13, X2, X19
-	VFMADD231PS  X9, X12, X20
+	VCVTDQ2PS    Z14, Z21
 
 	// Vectors 4-7.
 	VPXORD       Z8, Z8, Z8
@@ -732,23 +717,26 @@ k8loop:
 	VCVTDQ2PS    Z15, Z15
 	VPMADDWD     1024(R12), Z18, Z14
 	VCVTDQ2PS    Z14, Z14
-	VMOVUPS      1088(R12), X12
-	VMULPS       X12, X0, X2
-	VMULPS       X12, X1, X12
-	VFMADD231PS  X15, X2, X21
-	VFMADD231PS  X14, X12, X22
-	VEXTRACTF32X4 $1, Z15, X13
-	VEXTRACTF32X4 $1, Z14, X9
-	VFMADD231PS  X13, X2, X21
-	VFMADD231PS  X9, X12, X22
-	VEXTRACTF32X4 $2, Z15, X13
-	VEXTRACTF32X4 $2, Z14, X9
-	VFMADD231PS  X13, X2, X21
-	VFMADD231PS  X9, X12, X22
-	VEXTRACTF32X4 $3, Z15, X13
-	VEXTRACTF32X4 $3, Z14, X9
-	VFMADD231PS  X13, X2, X21
-	VFMADD231PS  X9, X12, X22
+
+	// Chunk transpose: Z12..Z15 = pair 0..3 of [R xp0, R xp1, M xp0, M xp1].
+	VSHUFF32X4   $0x44, Z15, Z20, Z8
+	VSHUFF32X4   $0xee, Z15, Z20, Z9
+	VSHUFF32X4   $0x44, Z14, Z21, Z10
+	VSHUFF32X4   $0xee, Z14, Z21, Z11
+	VSHUFF32X4   $0x88, Z10, Z8, Z12
+	VSHUFF32X4   $0xdd, Z10, Z8, Z13
+	VSHUFF32X4   $0x88, Z11, Z9, Z14
+	VSHUFF32X4   $0xdd, Z11, Z9, Z15
+	// Z2 = [d_w*d_x, dmin_w*d_x] for the eight vectors.
+	VMOVUPS      1088(DI), X2
+	VINSERTF32X4 $1, 1088(R12), Y2, Y2
+	VINSERTF64X4 $1, Y2, Z2, Z2
+	VMULPS       Z23, Z2, Z2
+	VFMADD231PS  Z12, Z2, Z19
+	VFMADD231PS  Z13, Z2, Z19
+	VFMADD231PS  Z14, Z2, Z19
+	VFMADD231PS  Z15, Z2, Z19
+
 	ADDQ         $144, SI
 	ADDQ         $1152, DI
 	ADDQ         $1152, R12
@@ -756,13 +744,9 @@ k8loop:
 	JNE          k8loop
 
 k8done:
-	VMOVUPS      X19, (DX)
-	VMOVUPS      X20, 16(DX)
-	VMOVUPS      X21, 32(DX)
-	VMOVUPS      X22, 48(DX)
+	VMOVUPS      Z19, (DX)
 	VZEROUPPER
 	RET
-
 
 // func q6kTile8(row *byte, q *int8, aux *byte, nb, c int, acc *float32)
 //
