@@ -23,6 +23,9 @@ func q4kTile4(row *byte, xp *byte, nb int, acc *float32)
 func q4kTile8(row *byte, xp0, xp1 *byte, nb int, acc *float32)
 
 //go:noescape
+func q4kTile16(row *byte, xp0, xp1, xp2, xp3 *byte, nb int, acc *float32)
+
+//go:noescape
 func q6kTile8(row *byte, q *int8, aux *byte, nb, c int, acc *float32)
 
 //go:noescape
@@ -182,6 +185,13 @@ func (m *Matrix) mulRangeQ4_KTile(dst []float32, a *Acts, r0, r1 int) {
 			kb := min(k4ChunkBlocks, nb-b0)
 			wo, xo := b0*144, b0*k4Block
 			g := 0
+			for ; g+4 <= ng; g += 4 {
+				xp0, xp1, xp2, xp3 := &buf[g*gb+xo], &buf[(g+1)*gb+xo], &buf[(g+2)*gb+xo], &buf[(g+3)*gb+xo]
+				ac := acc[g*8*nr : (g+4)*8*nr]
+				for r := rt; r < re; r++ {
+					q4kTile16(&m.Data[r*m.rowBytes+wo], xp0, xp1, xp2, xp3, kb, &ac[(r-rt)*32])
+				}
+			}
 			for ; g+2 <= ng; g += 2 {
 				xp0, xp1 := &buf[g*gb+xo], &buf[(g+1)*gb+xo]
 				ac := acc[g*8*nr : (g+2)*8*nr]
@@ -199,6 +209,18 @@ func (m *Matrix) mulRangeQ4_KTile(dst []float32, a *Acts, r0, r1 int) {
 		}
 		// Results: accR - accM per (row, vector).
 		g := 0
+		for ; g+4 <= ng; g += 4 {
+			ac := acc[g*8*nr : (g+4)*8*nr]
+			for r := rt; r < re; r++ {
+				s := ac[(r-rt)*32 : (r-rt)*32+32]
+				for h := 0; h < 2; h++ { // q4kTile8's layout per pair of groups
+					for t := 0; t < 4; t++ {
+						dst[(4*g+8*h+t)*rows+r] = s[16*h+t] - s[16*h+8+t]
+						dst[(4*g+8*h+4+t)*rows+r] = s[16*h+4+t] - s[16*h+12+t]
+					}
+				}
+			}
+		}
 		for ; g+2 <= ng; g += 2 {
 			ac := acc[g*8*nr : (g+2)*8*nr]
 			for r := rt; r < re; r++ {

@@ -748,6 +748,288 @@ k8done:
 	VZEROUPPER
 	RET
 
+// func q4kTile16(row *byte, xp0, xp1, xp2, xp3 *byte, nb int, acc *float32)
+//
+// q4kTile8 for four groups of four vectors (xp0..xp3): the weight block
+// and its scales unpacked once for sixteen vectors; acc[0..15] as
+// q4kTile8's for xp0, xp1, acc[16..31] for xp2, xp3.
+TEXT ·q4kTile16(SB), NOSPLIT, $0-56
+	MOVQ         row+0(FP), SI
+	MOVQ         xp0+8(FP), DI
+	MOVQ         xp1+16(FP), R12
+	MOVQ         xp2+24(FP), R13
+	MOVQ         xp3+32(FP), BX
+	MOVQ         nb+40(FP), CX
+	VMOVDQU64    k4widx<>+0(SB), Z24
+	VMOVDQU64    k4widx<>+64(SB), Z25
+	VMOVDQU64    k4widx<>+128(SB), Z26
+	VMOVDQU64    k4widx<>+192(SB), Z27
+	VMOVDQU64    k4shift<>+0(SB), Z28
+	MOVL         $0x0f0f0f0f, AX
+	VPBROADCASTD AX, Z29
+	VMOVDQU64    k4idx<>+0(SB), Z30
+	VMOVDQU64    k4idx<>+64(SB), Z31
+	VMOVDQU64    k4idx<>+128(SB), Z3
+	MOVQ         acc+48(FP), DX
+	VMOVUPS      (DX), Z19
+	VMOVUPS      64(DX), Z22
+	TESTQ        CX, CX
+	JEQ          k16done
+
+k16loop:
+	MOVL         4(SI), R8
+	MOVL         8(SI), R9
+	MOVL         12(SI), R10
+	MOVL         R10, R11
+	SHRL         $4, R11
+	ANDL         $0x0f0f0f0f, R11
+	MOVL         R9, AX
+	SHRL         $6, AX
+	ANDL         $0x03030303, AX
+	SHLL         $4, AX
+	ORL          AX, R11
+	ANDL         $0x3f3f3f3f, R9
+	ANDL         $0x0f0f0f0f, R10
+	MOVL         R8, AX
+	SHRL         $6, AX
+	ANDL         $0x03030303, AX
+	SHLL         $4, AX
+	ORL          AX, R10
+	ANDL         $0x3f3f3f3f, R8
+	VMOVD        R8, X15
+	VPINSRD      $1, R10, X15, X15
+	VPMOVZXBD    X15, Y15
+	VPERMD       Z15, Z30, Z16
+	VPERMD       Z15, Z31, Z17
+	VMOVD        R9, X14
+	VPINSRD      $1, R11, X14, X14
+	VPMOVZXBW    X14, X14
+	VPERMD       Z14, Z3, Z18
+
+	VMOVDQU64    16(SI), Z0
+	VMOVDQU64    80(SI), Z1
+	VMOVDQA64    Z24, Z4
+	VPERMI2D     Z1, Z0, Z4
+	VPSRLVD      Z28, Z4, Z4
+	VPANDD       Z29, Z4, Z4
+	VMOVDQA64    Z25, Z5
+	VPERMI2D     Z1, Z0, Z5
+	VPSRLVD      Z28, Z5, Z5
+	VPANDD       Z29, Z5, Z5
+	VMOVDQA64    Z26, Z6
+	VPERMI2D     Z1, Z0, Z6
+	VPSRLVD      Z28, Z6, Z6
+	VPANDD       Z29, Z6, Z6
+	VMOVDQA64    Z27, Z7
+	VPERMI2D     Z1, Z0, Z7
+	VPSRLVD      Z28, Z7, Z7
+	VPANDD       Z29, Z7, Z7
+
+	// Z23 = [d_w x8, dmin_w x8].
+	MOVL         (SI), AX
+	VMOVD        AX, X23
+	VCVTPH2PS    X23, X23
+	VSHUFPS      $0x55, X23, X23, X1
+	VINSERTF128  $1, X1, Y1, Y1
+	VBROADCASTSS X23, Z23
+	VINSERTF64X4 $1, Y1, Z23, Z23
+
+	// Vectors 0-3.
+	VPXORD       Z8, Z8, Z8
+	VPXORD       Z9, Z9, Z9
+	VPXORD       Z10, Z10, Z10
+	VPXORD       Z11, Z11, Z11
+	VPDPBUSD     0(DI), Z4, Z8
+	VPDPBUSD     256(DI), Z4, Z9
+	VPDPBUSD     512(DI), Z4, Z10
+	VPDPBUSD     768(DI), Z4, Z11
+	VPDPBUSD     64(DI), Z5, Z8
+	VPDPBUSD     320(DI), Z5, Z9
+	VPDPBUSD     576(DI), Z5, Z10
+	VPDPBUSD     832(DI), Z5, Z11
+	VPDPBUSD     128(DI), Z6, Z8
+	VPDPBUSD     384(DI), Z6, Z9
+	VPDPBUSD     640(DI), Z6, Z10
+	VPDPBUSD     896(DI), Z6, Z11
+	VPDPBUSD     192(DI), Z7, Z8
+	VPDPBUSD     448(DI), Z7, Z9
+	VPDPBUSD     704(DI), Z7, Z10
+	VPDPBUSD     960(DI), Z7, Z11
+	VPUNPCKLDQ   Z9, Z8, Z12
+	VPUNPCKHDQ   Z9, Z8, Z13
+	VPADDD       Z13, Z12, Z12
+	VPUNPCKLDQ   Z11, Z10, Z14
+	VPUNPCKHDQ   Z11, Z10, Z13
+	VPADDD       Z13, Z14, Z14
+	VPUNPCKLQDQ  Z14, Z12, Z15
+	VPUNPCKHQDQ  Z14, Z12, Z14
+	VPMULLD      Z16, Z15, Z15
+	VPMULLD      Z17, Z14, Z14
+	VPADDD       Z14, Z15, Z15
+	VCVTDQ2PS    Z15, Z20
+	VPMADDWD     1024(DI), Z18, Z14
+	VCVTDQ2PS    Z14, Z21
+
+	// Vectors 4-7.
+	VPXORD       Z8, Z8, Z8
+	VPXORD       Z9, Z9, Z9
+	VPXORD       Z10, Z10, Z10
+	VPXORD       Z11, Z11, Z11
+	VPDPBUSD     0(R12), Z4, Z8
+	VPDPBUSD     256(R12), Z4, Z9
+	VPDPBUSD     512(R12), Z4, Z10
+	VPDPBUSD     768(R12), Z4, Z11
+	VPDPBUSD     64(R12), Z5, Z8
+	VPDPBUSD     320(R12), Z5, Z9
+	VPDPBUSD     576(R12), Z5, Z10
+	VPDPBUSD     832(R12), Z5, Z11
+	VPDPBUSD     128(R12), Z6, Z8
+	VPDPBUSD     384(R12), Z6, Z9
+	VPDPBUSD     640(R12), Z6, Z10
+	VPDPBUSD     896(R12), Z6, Z11
+	VPDPBUSD     192(R12), Z7, Z8
+	VPDPBUSD     448(R12), Z7, Z9
+	VPDPBUSD     704(R12), Z7, Z10
+	VPDPBUSD     960(R12), Z7, Z11
+	VPUNPCKLDQ   Z9, Z8, Z12
+	VPUNPCKHDQ   Z9, Z8, Z13
+	VPADDD       Z13, Z12, Z12
+	VPUNPCKLDQ   Z11, Z10, Z14
+	VPUNPCKHDQ   Z11, Z10, Z13
+	VPADDD       Z13, Z14, Z14
+	VPUNPCKLQDQ  Z14, Z12, Z15
+	VPUNPCKHQDQ  Z14, Z12, Z14
+	VPMULLD      Z16, Z15, Z15
+	VPMULLD      Z17, Z14, Z14
+	VPADDD       Z14, Z15, Z15
+	VCVTDQ2PS    Z15, Z15
+	VPMADDWD     1024(R12), Z18, Z14
+	VCVTDQ2PS    Z14, Z14
+
+	// Chunk transpose: Z12..Z15 = pair 0..3 of [R xp0, R xp1, M xp0, M xp1].
+	VSHUFF32X4   $0x44, Z15, Z20, Z8
+	VSHUFF32X4   $0xee, Z15, Z20, Z9
+	VSHUFF32X4   $0x44, Z14, Z21, Z10
+	VSHUFF32X4   $0xee, Z14, Z21, Z11
+	VSHUFF32X4   $0x88, Z10, Z8, Z12
+	VSHUFF32X4   $0xdd, Z10, Z8, Z13
+	VSHUFF32X4   $0x88, Z11, Z9, Z14
+	VSHUFF32X4   $0xdd, Z11, Z9, Z15
+	// Z2 = [d_w*d_x, dmin_w*d_x] for the eight vectors.
+	VMOVUPS      1088(DI), X2
+	VINSERTF32X4 $1, 1088(R12), Y2, Y2
+	VINSERTF64X4 $1, Y2, Z2, Z2
+	VMULPS       Z23, Z2, Z2
+	VFMADD231PS  Z12, Z2, Z19
+	VFMADD231PS  Z13, Z2, Z19
+	VFMADD231PS  Z14, Z2, Z19
+	VFMADD231PS  Z15, Z2, Z19
+
+	// Vectors 8-11.
+	VPXORD       Z8, Z8, Z8
+	VPXORD       Z9, Z9, Z9
+	VPXORD       Z10, Z10, Z10
+	VPXORD       Z11, Z11, Z11
+	VPDPBUSD     0(R13), Z4, Z8
+	VPDPBUSD     256(R13), Z4, Z9
+	VPDPBUSD     512(R13), Z4, Z10
+	VPDPBUSD     768(R13), Z4, Z11
+	VPDPBUSD     64(R13), Z5, Z8
+	VPDPBUSD     320(R13), Z5, Z9
+	VPDPBUSD     576(R13), Z5, Z10
+	VPDPBUSD     832(R13), Z5, Z11
+	VPDPBUSD     128(R13), Z6, Z8
+	VPDPBUSD     384(R13), Z6, Z9
+	VPDPBUSD     640(R13), Z6, Z10
+	VPDPBUSD     896(R13), Z6, Z11
+	VPDPBUSD     192(R13), Z7, Z8
+	VPDPBUSD     448(R13), Z7, Z9
+	VPDPBUSD     704(R13), Z7, Z10
+	VPDPBUSD     960(R13), Z7, Z11
+	VPUNPCKLDQ   Z9, Z8, Z12
+	VPUNPCKHDQ   Z9, Z8, Z13
+	VPADDD       Z13, Z12, Z12
+	VPUNPCKLDQ   Z11, Z10, Z14
+	VPUNPCKHDQ   Z11, Z10, Z13
+	VPADDD       Z13, Z14, Z14
+	VPUNPCKLQDQ  Z14, Z12, Z15
+	VPUNPCKHQDQ  Z14, Z12, Z14
+	VPMULLD      Z16, Z15, Z15
+	VPMULLD      Z17, Z14, Z14
+	VPADDD       Z14, Z15, Z15
+	VCVTDQ2PS    Z15, Z20
+	VPMADDWD     1024(R13), Z18, Z14
+	VCVTDQ2PS    Z14, Z21
+
+	// Vectors 12-15.
+	VPXORD       Z8, Z8, Z8
+	VPXORD       Z9, Z9, Z9
+	VPXORD       Z10, Z10, Z10
+	VPXORD       Z11, Z11, Z11
+	VPDPBUSD     0(BX), Z4, Z8
+	VPDPBUSD     256(BX), Z4, Z9
+	VPDPBUSD     512(BX), Z4, Z10
+	VPDPBUSD     768(BX), Z4, Z11
+	VPDPBUSD     64(BX), Z5, Z8
+	VPDPBUSD     320(BX), Z5, Z9
+	VPDPBUSD     576(BX), Z5, Z10
+	VPDPBUSD     832(BX), Z5, Z11
+	VPDPBUSD     128(BX), Z6, Z8
+	VPDPBUSD     384(BX), Z6, Z9
+	VPDPBUSD     640(BX), Z6, Z10
+	VPDPBUSD     896(BX), Z6, Z11
+	VPDPBUSD     192(BX), Z7, Z8
+	VPDPBUSD     448(BX), Z7, Z9
+	VPDPBUSD     704(BX), Z7, Z10
+	VPDPBUSD     960(BX), Z7, Z11
+	VPUNPCKLDQ   Z9, Z8, Z12
+	VPUNPCKHDQ   Z9, Z8, Z13
+	VPADDD       Z13, Z12, Z12
+	VPUNPCKLDQ   Z11, Z10, Z14
+	VPUNPCKHDQ   Z11, Z10, Z13
+	VPADDD       Z13, Z14, Z14
+	VPUNPCKLQDQ  Z14, Z12, Z15
+	VPUNPCKHQDQ  Z14, Z12, Z14
+	VPMULLD      Z16, Z15, Z15
+	VPMULLD      Z17, Z14, Z14
+	VPADDD       Z14, Z15, Z15
+	VCVTDQ2PS    Z15, Z15
+	VPMADDWD     1024(BX), Z18, Z14
+	VCVTDQ2PS    Z14, Z14
+
+	// Chunk transpose: Z12..Z15 = pair 0..3 of [R xp0, R xp1, M xp0, M xp1].
+	VSHUFF32X4   $0x44, Z15, Z20, Z8
+	VSHUFF32X4   $0xee, Z15, Z20, Z9
+	VSHUFF32X4   $0x44, Z14, Z21, Z10
+	VSHUFF32X4   $0xee, Z14, Z21, Z11
+	VSHUFF32X4   $0x88, Z10, Z8, Z12
+	VSHUFF32X4   $0xdd, Z10, Z8, Z13
+	VSHUFF32X4   $0x88, Z11, Z9, Z14
+	VSHUFF32X4   $0xdd, Z11, Z9, Z15
+	// Z2 = [d_w*d_x, dmin_w*d_x] for the eight vectors.
+	VMOVUPS      1088(R13), X2
+	VINSERTF32X4 $1, 1088(BX), Y2, Y2
+	VINSERTF64X4 $1, Y2, Z2, Z2
+	VMULPS       Z23, Z2, Z2
+	VFMADD231PS  Z12, Z2, Z22
+	VFMADD231PS  Z13, Z2, Z22
+	VFMADD231PS  Z14, Z2, Z22
+	VFMADD231PS  Z15, Z2, Z22
+
+	ADDQ         $144, SI
+	ADDQ         $1152, DI
+	ADDQ         $1152, R12
+	ADDQ         $1152, R13
+	ADDQ         $1152, BX
+	DECQ         CX
+	JNE          k16loop
+
+k16done:
+	VMOVUPS      Z19, (DX)
+	VMOVUPS      Z22, 64(DX)
+	VZEROUPPER
+	RET
+
 // func q6kTile8(row *byte, q *int8, aux *byte, nb, c int, acc *float32)
 //
 // q6kTile4 for eight vectors (vector t at q + t*c) over nb blocks, with

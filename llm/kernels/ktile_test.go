@@ -128,7 +128,7 @@ func fuzzKTile(f *testing.F, typ gguf.GGMLType) {
 		if seed&1 == 0 {
 			tameK(typ, data)
 		}
-		n := 4 + rng.Intn(6)
+		n := 4 + rng.Intn(18)
 		checkKTile(t, typ, data, rows, nb*256, randActs(rng, n*nb*256), n, "fuzz")
 	})
 }
