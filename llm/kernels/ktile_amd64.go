@@ -11,10 +11,19 @@ import (
 )
 
 // AVX-512 VNNI prefill kernels for Q4_K and Q6_K weights (ktile_amd64.s):
-// one weight row against four activation vectors per call, each weight
-// block unpacked once for the four. Per (row, vector) they compute exactly
-// what the Go references compute: dotQ4_Kx4Gemm (llama.cpp's Q4_K GEMM
-// numerics, for groups of four batch rows) and dotQ6_K.
+// one weight row against 4, 8 or 16 activation vectors per call (Q4_K;
+// 4 or 8 for Q6_K), each weight block unpacked once for all of them. Per
+// (row, vector) they compute exactly what the Go references compute:
+// dotQ4_Kx4Gemm (llama.cpp's Q4_K GEMM numerics, for each group of four
+// batch rows; leftover rows take dotQ4_K, llama.cpp's GEMV) and dotQ6_K.
+//
+// mulRangeTile (called first by mulRange) runs them over a row range in
+// tiles: rows in tiles of 64, whose weights stay in L2 while every vector
+// group passes; columns in chunks of 4 blocks, whose activations stay in L1
+// while the tile's rows pass; the float accumulators are carried across
+// chunks in memory, so the fused multiply-adds per (row, vector) happen in
+// the references' order. Q4_K activations are first permuted (permQ4K) so
+// that one accumulator per vector takes a whole block.
 
 //go:noescape
 func q4kTile4(row *byte, xp *byte, nb int, acc *float32)
