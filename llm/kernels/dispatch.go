@@ -57,5 +57,6 @@ func useGoKernels() {
 	mulRows4Impl = nil
 	scaleRoundF16Impl = scaleRoundF16Go
 	axpyRoundF16Impl = axpyRoundF16Go
+	noKTileKernels() // ktile (AVX-512 Q4_K/Q6_K prefill)
 	backend = "go"
 }

@@ -93,9 +93,9 @@ func mulRows1(m *Matrix, dst []float32, a *Acts, r0, r1 int) int {
 		}
 	case gguf.Q6_K:
 		nb := m.Cols / 256
-		q, d := a.q[:nb*256], a.d[:nb]
+		q, d, bs := a.q[:nb*256], a.d[:nb], a.bs[:nb*16]
 		for i := range dst {
-			dst[i] = dotQ6_KAVX2(&data[i*rb], &q[0], &d[0], nb)
+			dst[i] = dotQ6_KAVX2(&data[i*rb], &q[0], &d[0], &bs[0], nb)
 		}
 	case gguf.F16:
 		x := a.f[:m.Cols]

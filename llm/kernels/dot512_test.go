@@ -27,7 +27,7 @@ func goDotRow(m *Matrix, r int, a *Acts) float32 {
 	case gguf.Q4_K:
 		return dotQ4_K(row, a.q, a.d, a.bs)
 	case gguf.Q6_K:
-		return dotQ6_K(row, a.q, a.d)
+		return dotQ6_K(row, a.q, a.d, a.bs)
 	}
 	panic("goDotRow: " + m.Type.String())
 }

@@ -185,6 +185,9 @@ func (t *matmulTask) Do(lo, hi int) {
 }
 
 func (m *Matrix) mulRange(dst []float32, a *Acts, r0, r1 int) {
+	if m.mulRangeTile(dst, a, r0, r1) { // ktile (AVX-512 Q4_K/Q6_K prefill)
+		return
+	}
 	rows := m.Rows
 	if a.n == 1 && mulRows4Impl != nil {
 		r0 += mulRows4Impl(m, dst, a, r0, r1)
