@@ -69,7 +69,7 @@ func (t *attnTask) doTiled(lo, hi int) {
 // kvh; keys kc[p*kvHeads*hd+kvh*hd:][:hd], values likewise in vc.
 type tiledGeom struct {
 	hd, hdv, heads, kvHeads, kvh int
-	tokLo, tokHi, n0           int
+	tokLo, tokHi, n0             int
 }
 
 // tiledAttentionGroup computes, for every query of the item g, what
