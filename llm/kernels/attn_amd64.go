@@ -55,3 +55,20 @@ func AttnExpAcc(kq *[AttnTileKV]float32, mnew, ms float32, nt int, out []float32
 	_ = v[(nt-1)*vstride+hdv-1]
 	return attnExpAccAVX512(&kq[0], mnew, ms, nt, &out[0], hdv, &v[0], vstride)
 }
+
+//go:noescape
+func siluMulAVX512(x, y *float32, n int)
+
+// SiLUMul16 sets g[i] = g[i]/(1+vexpf(-g[i])) * u[i] (ggml's AVX-512 SiLU
+// with its vectorised expf, as llm/model's silu computes it) for the first
+// len(g)&^15 elements and returns that count; 0 without AttnKernels. The
+// caller finishes the tail.
+func SiLUMul16(g, u []float32) int {
+	n := len(g) &^ 15
+	if !AttnKernels || n == 0 {
+		return 0
+	}
+	_ = u[n-1]
+	siluMulAVX512(&g[0], &u[0], n)
+	return n
+}

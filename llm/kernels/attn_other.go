@@ -11,3 +11,6 @@ func AttnScores2(kt []float32, q0, q1 []float32, scale float32, nt0, nt1 int, kq
 func AttnExpAcc(kq *[AttnTileKV]float32, mnew, ms float32, nt int, out []float32, v []uint16, vstride int) float64 {
 	panic("kernels: no attention kernels")
 }
+
+// SiLUMul16 does nothing on this platform (see the amd64 version).
+func SiLUMul16(g, u []float32) int { return 0 }

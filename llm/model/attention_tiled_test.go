@@ -134,8 +134,11 @@ func TestTiledAttentionFast(t *testing.T) {
 		{64, 64, 128, 1},
 	}
 	for _, sh := range shapes {
-		for _, n := range [][2]int{{0, 64}, {0, 65}, {0, 130}, {37, 70}, {64, 64}, {100, 90}, {0, 200}} {
-			for mode := 0; mode < 5; mode++ {
+		// Positions n0 before the batch, nTok tokens: totals that are and
+		// are not multiples of 64, a batch starting mid-tile.
+		ns := [][2]int{{0, 64}, {0, 65}, {0, 130}, {37, 70}, {64, 64}, {100, 90}, {0, 200}}
+		for mode := 0; mode < 5; mode++ {
+			for _, n := range [][2]int{{37, 70}, ns[r.Intn(len(ns))]} {
 				runTiledCase(t, r, tiledCase{hd: sh[0], hdv: sh[1], heads: sh[2], kvHeads: sh[3], n0: n[0], nTok: n[1], mode: mode})
 			}
 		}
@@ -155,4 +158,38 @@ func FuzzTiledAttentionFast(f *testing.F) {
 			n0: int(n0), nTok: 1 + int(ntok)%160, mode: int(mode) % 5}
 		runTiledCase(t, rand.New(rand.NewSource(seed)), c)
 	})
+}
+
+func TestSiLUMul16(t *testing.T) {
+	if !kernels.AttnKernels {
+		t.Skip("no AVX-512 kernels")
+	}
+	r := rand.New(rand.NewSource(3))
+	for _, n := range []int{0, 5, 16, 37, 4864} {
+		for mode := 0; mode < 5; mode++ {
+			g := make([]float32, n)
+			u := make([]float32, n)
+			for i := range g {
+				g[i] = randVal(r, mode) * 20
+				u[i] = randVal(r, mode)
+			}
+			if n > 8 {
+				g[0], g[1], g[2], g[3] = 88.8, -88.8, 200, -200
+				g[4], g[5] = float32(math.Copysign(0, -1)), float32(math.NaN())
+			}
+			want := make([]float32, n)
+			for i := range g {
+				want[i] = silu(g[i]) * u[i]
+			}
+			m := kernels.SiLUMul16(g, u)
+			if m != n&^15 {
+				t.Fatalf("SiLUMul16 did %d of %d", m, n)
+			}
+			for i := 0; i < m; i++ {
+				if !sameBits(g[i], want[i]) {
+					t.Fatalf("n=%d mode %d: [%d] = %g, want %g", n, mode, i, g[i], want[i])
+				}
+			}
+		}
+	}
 }
