@@ -19,13 +19,21 @@ type attnTask struct {
 func (t *attnTask) Do(lo, hi int) {
 	s := t.s
 	d := s.d
+	if d.attn != AttentionClassic && t.nTok >= fattnTileQ && tiledFastOK(d) {
+		t.doTiled(lo, hi)
+		return
+	}
 	hd, hdv := d.HeadDim, d.HeadDimV
 	kvd, vd := d.KVHeads*hd, d.KVHeads*hdv
 	group := d.Heads / d.KVHeads
 	scale := 1 / float32(math.Sqrt(float64(hd)))
 	kc, vc := s.kc[t.layer], s.vc[t.layer]
-	for it := lo; it < hi; it++ {
-		i, h := it/d.Heads, it%d.Heads
+	for k := lo; k < hi; k++ {
+		// Item k is token balanced(k/Heads), head k%Heads: tokens in the
+		// order 0, n-1, 1, n-2, ... so that the pool's contiguous ranges
+		// get about equal causal work.
+		i, h := balancedToken(k/d.Heads, t.nTok), k%d.Heads
+		it := i*d.Heads + h
 		kvh := h / group
 		pos := s.n + i
 		q := s.q[it*hd : (it+1)*hd]
@@ -41,6 +49,14 @@ func (t *attnTask) Do(lo, hi int) {
 		}
 		flashAttention(out, q, kc, vc, pos+1, kvh*hd, kvd, kvh*hdv, vd, scale)
 	}
+}
+
+// balancedToken maps 0..n-1 to tokens 0, n-1, 1, n-2, 2, ...
+func balancedToken(k, n int) int {
+	if k%2 == 0 {
+		return k / 2
+	}
+	return n - 1 - k/2
 }
 
 // fattnTileQ is ggml's GGML_FA_TILE_Q: llama.cpp's CPU flash attention
