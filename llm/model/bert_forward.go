@@ -15,6 +15,32 @@ type bertScratch struct {
 	x, q, k, v, qkv, att, tmp, h, g []float32
 	starts                          []int
 	acts                            kernels.Acts // activations prepared for a weight type
+	actsType                        gguf.GGMLType
+	actsReady                       bool            // acts hold the current input for actsType
+	f16                             kernels.F16Acts // activations for the tiled F16 products
+	f16Ready                        bool
+}
+
+// mul computes dst = m · x for T vectors. fresh says x is a new input;
+// otherwise the activations prepared by the previous call on the same x
+// are reused where the weight types allow.
+func (e *Encoder) mul(sc *bertScratch, m *kernels.Matrix, dst, x []float32, T int, fresh bool) {
+	if fresh {
+		sc.actsReady, sc.f16Ready = false, false
+	}
+	if m.TiledF16() {
+		if !sc.f16Ready || sc.f16.N() != T {
+			sc.f16.Prepare(x, T, m.Cols)
+			sc.f16Ready = true
+		}
+		m.MulF16Acts(dst, &sc.f16, e.pool)
+		return
+	}
+	if !sc.actsReady || sc.actsType != m.Type {
+		sc.acts.Prepare(m.Type, x, T, m.Cols)
+		sc.actsType, sc.actsReady = m.Type, true
+	}
+	m.MatMulPrepared(dst, &sc.acts, e.pool)
 }
 
 func bertGrow(s []float32, n int) []float32 {
@@ -79,7 +105,7 @@ func (e *Encoder) forward(ctx context.Context, sc *bertScratch, seqs [][]int32, 
 		q, k, v := sc.q, sc.k, sc.v
 		if b.qkv != nil {
 			sc.qkv = bertGrow(sc.qkv, T*3*E)
-			b.qkv.MatMulActs(sc.qkv, x, T, e.pool, &sc.acts)
+			e.mul(sc, b.qkv, sc.qkv, x, T, true)
 			qkv := sc.qkv
 			e.pool.Run(T, func(lo, hi int) {
 				for t := lo; t < hi; t++ {
@@ -94,15 +120,9 @@ func (e *Encoder) forward(ctx context.Context, sc *bertScratch, seqs [][]int32, 
 			})
 		} else {
 			// q, k and v read the same input: prepare it once per type.
-			for _, mm := range []struct {
-				m   *kernels.Matrix
-				dst []float32
-			}{{b.q, q}, {b.k, k}, {b.v, v}} {
-				if mm.m == b.q || mm.m.Type != b.q.Type {
-					sc.acts.Prepare(mm.m.Type, x, T, E)
-				}
-				mm.m.MatMulPrepared(mm.dst, &sc.acts, e.pool)
-			}
+			e.mul(sc, b.q, q, x, T, true)
+			e.mul(sc, b.k, k, x, T, false)
+			e.mul(sc, b.v, v, x, T, false)
 			e.pool.Run(T, func(lo, hi int) {
 				for t := lo; t < hi; t++ {
 					if b.qB != nil {
@@ -192,7 +212,7 @@ func (e *Encoder) forward(ctx context.Context, sc *bertScratch, seqs [][]int32, 
 		}
 
 		// Output projection, residual, attention layer norm.
-		b.o.MatMulActs(tmp, att, T, e.pool, &sc.acts)
+		e.mul(sc, b.o, tmp, att, T, true)
 		e.pool.Run(T, func(lo, hi int) {
 			for t := lo; t < hi; t++ {
 				r := tmp[t*E : (t+1)*E]
@@ -207,15 +227,12 @@ func (e *Encoder) forward(ctx context.Context, sc *bertScratch, seqs [][]int32, 
 
 		// Feed-forward: GELU(up) (bert) or SiLU(gate) * up (nomic-bert).
 		hb := sc.h
-		b.up.MatMulActs(hb, x, T, e.pool, &sc.acts)
+		e.mul(sc, b.up, hb, x, T, true)
 		var g []float32
 		if b.gate != nil {
 			sc.g = bertGrow(sc.g, T*F)
 			g = sc.g
-			if b.gate.Type != b.up.Type {
-				sc.acts.Prepare(b.gate.Type, x, T, E)
-			}
-			b.gate.MatMulPrepared(g, &sc.acts, e.pool)
+			e.mul(sc, b.gate, g, x, T, false)
 		}
 		e.pool.Run(T, func(lo, hi int) {
 			for t := lo; t < hi; t++ {
@@ -232,7 +249,7 @@ func (e *Encoder) forward(ctx context.Context, sc *bertScratch, seqs [][]int32, 
 				}
 			}
 		})
-		b.down.MatMulActs(tmp, hb, T, e.pool, &sc.acts)
+		e.mul(sc, b.down, tmp, hb, T, true)
 		e.pool.Run(T, func(lo, hi int) {
 			for t := lo; t < hi; t++ {
 				r := tmp[t*E : (t+1)*E]

@@ -1,0 +1,44 @@
+//go:build !purego
+
+package kernels
+
+import "golang.org/x/sys/cpu"
+
+var hasAVX512 = hasAVX2 && cpu.X86.HasAVX512F && cpu.X86.HasAVX512VL && cpu.X86.HasAVX512BW && cpu.X86.HasAVX512DQ
+
+var (
+	// bertF16TileImpl computes a tile of four F16 weight rows (row bytes
+	// apart) against six activation vectors (cols values apart; all six
+	// readable), storing the first nv vectors' results at dst[v*stride+i].
+	bertF16TileImpl func(row []byte, rowBytes int, x []float32, cols int, dst []float32, stride, nv int)
+	roundF16Impl    = roundF16Go
+)
+
+func init() {
+	if hasAVX512 {
+		bertF16TileImpl = bertF16Tile4x6Go
+		roundF16Impl = roundF16AVX512Go
+	}
+}
+
+//go:noescape
+func bertF16Tile4x6(a *byte, astride int, b *float32, bstride int, k int, dst *float32, dstride int, nv int)
+
+//go:noescape
+func roundF16AVX512(dst, src *float32, n int)
+
+func bertF16Tile4x6Go(row []byte, rowBytes int, x []float32, cols int, dst []float32, stride, nv int) {
+	_ = row[3*rowBytes+2*cols-1]
+	_ = x[6*cols-1]
+	_ = dst[(nv-1)*stride+3]
+	bertF16Tile4x6(&row[0], rowBytes, &x[0], 4*cols, cols/16, &dst[0], 4*stride, nv)
+}
+
+func roundF16AVX512Go(dst, src []float32) {
+	src = src[:len(dst)]
+	m := len(dst) &^ 15
+	if m > 0 {
+		roundF16AVX512(&dst[0], &src[0], m)
+	}
+	roundF16Go(dst[m:], src[m:])
+}
