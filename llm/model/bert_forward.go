@@ -159,9 +159,16 @@ func (e *Encoder) forward(ctx context.Context, sc *bertScratch, seqs [][]int32, 
 		att := sc.att
 		e.pool.Run(len(seqs)*H, func(lo, hi int) {
 			var scores []float32
+			var as kernels.AttnScratch
 			for it := lo; it < hi; it++ {
 				si, h := it/H, it%H
 				st, L := sc.starts[si], len(seqs[si])
+				if !e.info.Causal {
+					o := st*E + h*hd
+					if kernels.BertAttention(att[o:], q[o:], k[o:], v[o:], E, L, hd, scale, &as) {
+						continue
+					}
+				}
 				if cap(scores) < L {
 					scores = make([]float32, L)
 				}
@@ -391,6 +398,7 @@ func bertGELUTable() []float32 {
 
 func bertGELUInPlace(x []float32) {
 	t := bertGELUTable()
+	x = x[kernels.BertGELU(x, t):]
 	for i, v := range x {
 		switch {
 		case v <= -10:
