@@ -48,6 +48,13 @@ func (m *Matrix) TiledF16() bool {
 // p's threads. With one vector it uses the single-vector dot product, as
 // MatMulActs does.
 func (m *Matrix) MulF16Acts(dst []float32, a *F16Acts, p *Pool) {
+	m.MulF16ActsAdd(dst, a, nil, nil, p)
+}
+
+// MulF16ActsAdd is MulF16Acts followed by dst[v*Rows+r] += bias[r] and then
+// dst[v*Rows+r] += res[v*Rows+r], each where not nil (res must not overlap
+// dst unless it is dst).
+func (m *Matrix) MulF16ActsAdd(dst []float32, a *F16Acts, bias, res []float32, p *Pool) {
 	if m.Type != gguf.F16 || a.cols != m.Cols {
 		panic("kernels: MulF16Acts needs an F16 matrix and activations of its width")
 	}
@@ -55,24 +62,40 @@ func (m *Matrix) MulF16Acts(dst []float32, a *F16Acts, p *Pool) {
 		return
 	}
 	_ = dst[a.n*m.Rows-1]
+	if bias != nil {
+		bias = bias[:m.Rows]
+	}
+	if res != nil {
+		res = res[:a.n*m.Rows]
+	}
 	tiles := (m.Rows + bertTileRows - 1) / bertTileRows
 	if p == nil || p.threads == 1 || tiles == 1 {
-		m.mulF16Range(dst, a, 0, tiles)
+		m.mulF16Range(dst, a, bias, res, 0, tiles)
 		return
 	}
-	p.RunTask(tiles, &f16TileTask{m: m, dst: dst, a: a})
+	p.RunTask(tiles, &f16TileTask{m: m, dst: dst, a: a, bias: bias, res: res})
 }
 
 type f16TileTask struct {
-	m   *Matrix
-	dst []float32
-	a   *F16Acts
+	m              *Matrix
+	dst, bias, res []float32
+	a              *F16Acts
 }
 
-func (t *f16TileTask) Do(lo, hi int) { t.m.mulF16Range(t.dst, t.a, lo, hi) }
+func (t *f16TileTask) Do(lo, hi int) { t.m.mulF16Range(t.dst, t.a, t.bias, t.res, lo, hi) }
+
+// addAfter adds bias[r] and then res[v*rows+r] to dst[v*rows+r].
+func addAfter(dst, bias, res []float32, rows, v, r int) {
+	if bias != nil {
+		dst[v*rows+r] += bias[r]
+	}
+	if res != nil {
+		dst[v*rows+r] += res[v*rows+r]
+	}
+}
 
 // mulF16Range computes row tiles [t0, t1) for all vectors.
-func (m *Matrix) mulF16Range(dst []float32, a *F16Acts, t0, t1 int) {
+func (m *Matrix) mulF16Range(dst []float32, a *F16Acts, bias, res []float32, t0, t1 int) {
 	rows, c := m.Rows, m.Cols
 	r0, r1 := t0*bertTileRows, min(t1*bertTileRows, rows)
 	if a.n == 1 || !m.TiledF16() {
@@ -80,10 +103,12 @@ func (m *Matrix) mulF16Range(dst []float32, a *F16Acts, t0, t1 int) {
 			row := m.row(r)
 			if a.n == 1 {
 				dst[r] = dotF16VecImpl(row, a.f[:c])
+				addAfter(dst, bias, res, rows, 0, r)
 				continue
 			}
 			for v := 0; v < a.n; v++ {
 				dst[v*rows+r] = dotF16Impl(row, a.f[v*c:(v+1)*c])
+				addAfter(dst, bias, res, rows, v, r)
 			}
 		}
 		return
@@ -97,7 +122,14 @@ func (m *Matrix) mulF16Range(dst []float32, a *F16Acts, t0, t1 int) {
 		v1 := min(v0+blk, np)
 		for r := r0; r < full; r += bertTileRows {
 			for v := v0; v < v1; v += bertTileVecs {
-				bertF16TileImpl(m.Data[r*m.rowBytes:], m.rowBytes, a.f[v*c:], c, dst[v*rows+r:], rows, min(bertTileVecs, a.n-v))
+				var b, rs []float32
+				if bias != nil {
+					b = bias[r:]
+				}
+				if res != nil {
+					rs = res[v*rows+r:]
+				}
+				bertF16TileImpl(m.Data[r*m.rowBytes:], m.rowBytes, a.f[v*c:], c, dst[v*rows+r:], rows, min(bertTileVecs, a.n-v), b, rs)
 			}
 		}
 	}
@@ -105,6 +137,7 @@ func (m *Matrix) mulF16Range(dst []float32, a *F16Acts, t0, t1 int) {
 		row := m.row(r)
 		for v := 0; v < a.n; v++ {
 			dst[v*rows+r] = dotF16Impl(row, a.f[v*c:(v+1)*c])
+			addAfter(dst, bias, res, rows, v, r)
 		}
 	}
 }

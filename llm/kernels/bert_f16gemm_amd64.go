@@ -9,8 +9,9 @@ var hasAVX512 = hasAVX2 && cpu.X86.HasAVX512F && cpu.X86.HasAVX512VL && cpu.X86.
 var (
 	// bertF16TileImpl computes a tile of four F16 weight rows (row bytes
 	// apart) against six activation vectors (cols values apart; all six
-	// readable), storing the first nv vectors' results at dst[v*stride+i].
-	bertF16TileImpl func(row []byte, rowBytes int, x []float32, cols int, dst []float32, stride, nv int)
+	// readable), storing the first nv vectors' results at dst[v*stride+i],
+	// plus bias[i] and then res[v*stride+i] where those are not nil.
+	bertF16TileImpl func(row []byte, rowBytes int, x []float32, cols int, dst []float32, stride, nv int, bias, res []float32)
 	roundF16Impl    = roundF16Go
 )
 
@@ -22,16 +23,24 @@ func init() {
 }
 
 //go:noescape
-func bertF16Tile4x6(a *byte, astride int, b *float32, bstride int, k int, dst *float32, dstride int, nv int)
+func bertF16Tile4x6(a *byte, astride int, b *float32, bstride int, k int, dst *float32, dstride int, nv int, bias, res *float32)
 
 //go:noescape
 func roundF16AVX512(dst, src *float32, n int)
 
-func bertF16Tile4x6Go(row []byte, rowBytes int, x []float32, cols int, dst []float32, stride, nv int) {
+func bertF16Tile4x6Go(row []byte, rowBytes int, x []float32, cols int, dst []float32, stride, nv int, bias, res []float32) {
 	_ = row[3*rowBytes+2*cols-1]
 	_ = x[6*cols-1]
 	_ = dst[(nv-1)*stride+3]
-	bertF16Tile4x6(&row[0], rowBytes, &x[0], 4*cols, cols/16, &dst[0], 4*stride, nv)
+	var bp, rp *float32
+	if bias != nil {
+		bp = &bias[:4][0]
+	}
+	if res != nil {
+		_ = res[(nv-1)*stride+3]
+		rp = &res[0]
+	}
+	bertF16Tile4x6(&row[0], rowBytes, &x[0], 4*cols, cols/16, &dst[0], 4*stride, nv, bp, rp)
 }
 
 func roundF16AVX512Go(dst, src []float32) {

@@ -46,6 +46,21 @@ GLOBL bertperm<>(SB), RODATA|NOPTR, $64
 	VADDPS     Z24, Z27, Z27; \
 	VADDPS     Z27, Z26, Z26
 
+// STORE4 reduces one vector's four accumulators, adds the bias (SI, when
+// not nil) and then the residual (DI, when not nil, advancing with the
+// destination), stores at R8 and advances R8 (and DI) by DX.
+#define STORE4(za, zb, zc, zd) \
+	RED4(za, zb, zc, zd); \
+	TESTQ   SI, SI; \
+	JEQ     2(PC); \
+	VADDPS  (SI), X26, X26; \
+	TESTQ   DI, DI; \
+	JEQ     3(PC); \
+	VADDPS  (DI), X26, X26; \
+	ADDQ    DX, DI; \
+	VMOVUPS X26, (R8); \
+	ADDQ    DX, R8
+
 #define TOK(boff, zb, c0, c1, c2, c3) \
 	VMOVUPS     boff, zb; \
 	VFMADD231PS zb, Z24, c0; \
@@ -53,11 +68,12 @@ GLOBL bertperm<>(SB), RODATA|NOPTR, $64
 	VFMADD231PS zb, Z26, c2; \
 	VFMADD231PS zb, Z27, c3
 
-// func bertF16Tile4x6(a *byte, astride int, b *float32, bstride int, k int, dst *float32, dstride int, nv int)
+// func bertF16Tile4x6(a *byte, astride int, b *float32, bstride int, k int, dst *float32, dstride int, nv int, bias, res *float32)
 // Four F16 rows (astride bytes apart) against six float32 vectors (bstride
 // bytes apart), k chunks of 16; results for vector j (j < nv) stored as
-// four floats at dst + j*dstride.
-TEXT ·bertF16Tile4x6(SB), NOSPLIT, $0-64
+// four floats at dst + j*dstride, plus bias[0..3] and then res + j*dstride
+// where those are not nil.
+TEXT ·bertF16Tile4x6(SB), NOSPLIT, $0-80
 	MOVQ a+0(FP), SI
 	MOVQ astride+8(FP), R12
 	MOVQ b+16(FP), DI
@@ -113,38 +129,29 @@ t46red:
 	MOVQ    dst+40(FP), R8
 	MOVQ    dstride+48(FP), DX
 	MOVQ    nv+56(FP), BX
+	MOVQ    bias+64(FP), SI
+	MOVQ    res+72(FP), DI
 	LEAQ    bertperm<>(SB), AX
 	VMOVUPS (AX), X28
 	VMOVUPS 16(AX), X29
 	VMOVUPS 32(AX), X30
 	VMOVUPS 48(AX), X31
-	RED4(Z0, Z1, Z2, Z3)
-	VMOVUPS X26, (R8)
+	STORE4(Z0, Z1, Z2, Z3)
 	CMPQ    BX, $1
 	JLE     t46done
-	ADDQ    DX, R8
-	RED4(Z4, Z5, Z6, Z7)
-	VMOVUPS X26, (R8)
+	STORE4(Z4, Z5, Z6, Z7)
 	CMPQ    BX, $2
 	JLE     t46done
-	ADDQ    DX, R8
-	RED4(Z8, Z9, Z10, Z11)
-	VMOVUPS X26, (R8)
+	STORE4(Z8, Z9, Z10, Z11)
 	CMPQ    BX, $3
 	JLE     t46done
-	ADDQ    DX, R8
-	RED4(Z12, Z13, Z14, Z15)
-	VMOVUPS X26, (R8)
+	STORE4(Z12, Z13, Z14, Z15)
 	CMPQ    BX, $4
 	JLE     t46done
-	ADDQ    DX, R8
-	RED4(Z16, Z17, Z18, Z19)
-	VMOVUPS X26, (R8)
+	STORE4(Z16, Z17, Z18, Z19)
 	CMPQ    BX, $5
 	JLE     t46done
-	ADDQ    DX, R8
-	RED4(Z20, Z21, Z22, Z23)
-	VMOVUPS X26, (R8)
+	STORE4(Z20, Z21, Z22, Z23)
 
 t46done:
 	VZEROUPPER

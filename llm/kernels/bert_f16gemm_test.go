@@ -41,7 +41,14 @@ func checkF16Tiled(t *testing.T, rng *rand.Rand, rows, cols, n int, pool *Pool, 
 		}
 	}
 	got := make([]float32, n*rows)
-	m.MulF16Acts(got, &a, pool)
+	var bias, res []float32
+	if rng.Intn(2) == 0 {
+		bias = randVec(rng, rows, 1)
+	}
+	if rng.Intn(2) == 0 {
+		res = randVec(rng, n*rows, 1)
+	}
+	m.MulF16ActsAdd(got, &a, bias, res, pool)
 	for v := 0; v < n; v++ {
 		for r := 0; r < rows; r++ {
 			var want float32
@@ -49,6 +56,12 @@ func checkF16Tiled(t *testing.T, rng *rand.Rand, rows, cols, n int, pool *Pool, 
 				want = dotF16Vec(m.row(r), ref.f[:cols])
 			} else {
 				want = dotF16(m.row(r), ref.f[v*cols:(v+1)*cols])
+			}
+			if bias != nil {
+				want += bias[r]
+			}
+			if res != nil {
+				want += res[v*rows+r]
 			}
 			if g := got[v*rows+r]; !sameFloat(g, want) {
 				t.Fatalf("%dx%d, %d vectors: row %d vector %d = %v (%08x), want %v (%08x)", rows, cols, n, r, v, g, math.Float32bits(g), want, math.Float32bits(want))
