@@ -26,6 +26,12 @@ func init() {
 func bertF16Tile4x6(a *byte, astride int, b *float32, bstride int, k int, dst *float32, dstride int, nv int, bias, res *float32)
 
 //go:noescape
+func bertF16Tile4x4(a *byte, astride int, b *float32, bstride int, k int, dst *float32, dstride int, nv int, bias, res *float32)
+
+//go:noescape
+func bertF16Tile4x2(a *byte, astride int, b *float32, bstride int, k int, dst *float32, dstride int, nv int, bias, res *float32)
+
+//go:noescape
 func roundF16AVX512(dst, src *float32, n int)
 
 func bertF16Tile4x6Go(row []byte, rowBytes int, x []float32, cols int, dst []float32, stride, nv int, bias, res []float32) {
@@ -40,7 +46,15 @@ func bertF16Tile4x6Go(row []byte, rowBytes int, x []float32, cols int, dst []flo
 		_ = res[(nv-1)*stride+3]
 		rp = &res[0]
 	}
-	bertF16Tile4x6(&row[0], rowBytes, &x[0], 4*cols, cols/16, &dst[0], 4*stride, nv, bp, rp)
+	// Narrower kernels for the last vectors of a batch: no work on padding.
+	switch {
+	case nv <= 2:
+		bertF16Tile4x2(&row[0], rowBytes, &x[0], 4*cols, cols/16, &dst[0], 4*stride, nv, bp, rp)
+	case nv <= 4:
+		bertF16Tile4x4(&row[0], rowBytes, &x[0], 4*cols, cols/16, &dst[0], 4*stride, nv, bp, rp)
+	default:
+		bertF16Tile4x6(&row[0], rowBytes, &x[0], 4*cols, cols/16, &dst[0], 4*stride, nv, bp, rp)
+	}
 }
 
 func roundF16AVX512Go(dst, src []float32) {

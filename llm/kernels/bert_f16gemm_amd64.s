@@ -157,6 +157,128 @@ t46done:
 	VZEROUPPER
 	RET
 
+// func bertF16Tile4x4(a *byte, astride int, b *float32, bstride int, k int, dst *float32, dstride int, nv int, bias, res *float32)
+// bertF16Tile4x6 for at most 4 vectors.
+TEXT ·bertF16Tile4x4(SB), NOSPLIT, $0-80
+	MOVQ a+0(FP), SI
+	MOVQ astride+8(FP), R12
+	MOVQ b+16(FP), DI
+	MOVQ bstride+24(FP), R9
+	MOVQ k+32(FP), CX
+	LEAQ (R12)(R12*2), R13
+	LEAQ (R9)(R9*2), R10
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+	VPXORD Z8, Z8, Z8
+	VPXORD Z9, Z9, Z9
+	VPXORD Z10, Z10, Z10
+	VPXORD Z11, Z11, Z11
+	VPXORD Z12, Z12, Z12
+	VPXORD Z13, Z13, Z13
+	VPXORD Z14, Z14, Z14
+	VPXORD Z15, Z15, Z15
+	TESTQ CX, CX
+	JEQ   t44red
+
+t44loop:
+	VCVTPH2PS (SI), Z24
+	VCVTPH2PS (SI)(R12*1), Z25
+	VCVTPH2PS (SI)(R12*2), Z26
+	VCVTPH2PS (SI)(R13*1), Z27
+	TOK((DI), Z28, Z0, Z1, Z2, Z3)
+	TOK((DI)(R9*1), Z29, Z4, Z5, Z6, Z7)
+	TOK((DI)(R9*2), Z30, Z8, Z9, Z10, Z11)
+	TOK((DI)(R10*1), Z31, Z12, Z13, Z14, Z15)
+	ADDQ $32, SI
+	ADDQ $64, DI
+	DECQ CX
+	JNE  t44loop
+
+t44red:
+	MOVQ    dst+40(FP), R8
+	MOVQ    dstride+48(FP), DX
+	MOVQ    nv+56(FP), BX
+	MOVQ    bias+64(FP), SI
+	MOVQ    res+72(FP), DI
+	LEAQ    bertperm<>(SB), AX
+	VMOVUPS (AX), X28
+	VMOVUPS 16(AX), X29
+	VMOVUPS 32(AX), X30
+	VMOVUPS 48(AX), X31
+	STORE4(Z0, Z1, Z2, Z3)
+	CMPQ    BX, $1
+	JLE     t44done
+	STORE4(Z4, Z5, Z6, Z7)
+	CMPQ    BX, $2
+	JLE     t44done
+	STORE4(Z8, Z9, Z10, Z11)
+	CMPQ    BX, $3
+	JLE     t44done
+	STORE4(Z12, Z13, Z14, Z15)
+
+t44done:
+	VZEROUPPER
+	RET
+
+// func bertF16Tile4x2(a *byte, astride int, b *float32, bstride int, k int, dst *float32, dstride int, nv int, bias, res *float32)
+// bertF16Tile4x6 for at most 2 vectors.
+TEXT ·bertF16Tile4x2(SB), NOSPLIT, $0-80
+	MOVQ a+0(FP), SI
+	MOVQ astride+8(FP), R12
+	MOVQ b+16(FP), DI
+	MOVQ bstride+24(FP), R9
+	MOVQ k+32(FP), CX
+	LEAQ (R12)(R12*2), R13
+	LEAQ (R9)(R9*2), R10
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+	TESTQ CX, CX
+	JEQ   t42red
+
+t42loop:
+	VCVTPH2PS (SI), Z24
+	VCVTPH2PS (SI)(R12*1), Z25
+	VCVTPH2PS (SI)(R12*2), Z26
+	VCVTPH2PS (SI)(R13*1), Z27
+	TOK((DI), Z28, Z0, Z1, Z2, Z3)
+	TOK((DI)(R9*1), Z29, Z4, Z5, Z6, Z7)
+	ADDQ $32, SI
+	ADDQ $64, DI
+	DECQ CX
+	JNE  t42loop
+
+t42red:
+	MOVQ    dst+40(FP), R8
+	MOVQ    dstride+48(FP), DX
+	MOVQ    nv+56(FP), BX
+	MOVQ    bias+64(FP), SI
+	MOVQ    res+72(FP), DI
+	LEAQ    bertperm<>(SB), AX
+	VMOVUPS (AX), X28
+	VMOVUPS 16(AX), X29
+	VMOVUPS 32(AX), X30
+	VMOVUPS 48(AX), X31
+	STORE4(Z0, Z1, Z2, Z3)
+	CMPQ    BX, $1
+	JLE     t42done
+	STORE4(Z4, Z5, Z6, Z7)
+
+t42done:
+	VZEROUPPER
+	RET
+
 // func roundF16AVX512(dst, src *float32, n int)
 // dst[i] = src[i] rounded to F16 (nearest even), n a multiple of 16.
 TEXT ·roundF16AVX512(SB), NOSPLIT, $0-24
