@@ -77,3 +77,21 @@ func BertGELU(x []float32, table []float32) int {
 	bertGELU(&x[0], n, &table[0])
 	return n
 }
+
+// BertLayerNorm sets dst to src normalised to zero mean and unit variance,
+// times w plus b (b may be nil), as ggml_norm then the weight and bias do
+// (sums in float64). It reports false, computing nothing, without AVX-512
+// or when the length is not a multiple of 16.
+func BertLayerNorm(dst, src, w, b []float32, eps float32) bool {
+	n := len(src)
+	if !hasBertOps() || backend == "go" || n == 0 || n%16 != 0 {
+		return false
+	}
+	_, _ = dst[n-1], w[n-1]
+	var bp *float32
+	if b != nil {
+		bp = &b[:n][0]
+	}
+	bertLayerNorm(&dst[0], &src[0], &w[0], bp, n, float64(n), eps)
+	return true
+}

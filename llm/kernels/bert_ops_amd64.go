@@ -15,3 +15,6 @@ func bertSoftmax(s *float32, n int, scale float32)
 
 //go:noescape
 func bertGELU(x *float32, n int, table *float32)
+
+//go:noescape
+func bertLayerNorm(dst, src, w, b *float32, n int, nf float64, eps float32)

@@ -374,3 +374,105 @@ gloop:
 gdone:
 	VZEROUPPER
 	RET
+
+#define REDUCE_PD(z, y, x) \
+	VEXTRACTF64X4 $1, z, Y7; \
+	VADDPD        Y7, y, y; \
+	VEXTRACTF128  $1, y, X7; \
+	VADDPD        X7, x, x; \
+	VPERMILPD     $1, x, X7; \
+	VADDSD        X7, x, x
+
+DATA bertone<>+0(SB)/8, $1.0
+GLOBL bertone<>(SB), RODATA|NOPTR, $8
+
+// func bertLayerNorm(dst, src, w, b *float32, n int, nf float64, eps float32)
+// dst = (src - mean) * scale * w + b (b may be nil) with mean and variance
+// summed in float64, scale = 1/sqrt(var + eps) as ggml_norm computes them;
+// n a multiple of 16 (nf = n).
+TEXT ·bertLayerNorm(SB), NOSPLIT, $0-52
+	MOVQ   dst+0(FP), DI
+	MOVQ   src+8(FP), SI
+	MOVQ   w+16(FP), R8
+	MOVQ   b+24(FP), R9
+	MOVQ   n+32(FP), CX
+	SHRQ   $4, CX
+	JEQ    lndone
+	VXORPD Z0, Z0, Z0
+	VXORPD Z1, Z1, Z1
+	MOVQ   SI, AX
+	MOVQ   CX, DX
+ln1:
+	VMOVUPS       (AX), Z2
+	VCVTPS2PD     Y2, Z3
+	VEXTRACTF32X8 $1, Z2, Y4
+	VCVTPS2PD     Y4, Z4
+	VADDPD        Z3, Z0, Z0
+	VADDPD        Z4, Z1, Z1
+	ADDQ          $64, AX
+	DECQ          DX
+	JNE           ln1
+	VADDPD        Z1, Z0, Z0
+	REDUCE_PD(Z0, Y0, X0)
+	VDIVSD        nf+40(FP), X0, X0
+	VCVTSD2SS     X0, X0, X0
+	VBROADCASTSS  X0, Z5
+
+	VXORPD Z0, Z0, Z0
+	VXORPD Z1, Z1, Z1
+	MOVQ   SI, AX
+	MOVQ   CX, DX
+ln2:
+	VMOVUPS       (AX), Z2
+	VSUBPS        Z5, Z2, Z2
+	VMULPS        Z2, Z2, Z2
+	VCVTPS2PD     Y2, Z3
+	VEXTRACTF32X8 $1, Z2, Y4
+	VCVTPS2PD     Y4, Z4
+	VADDPD        Z3, Z0, Z0
+	VADDPD        Z4, Z1, Z1
+	ADDQ          $64, AX
+	DECQ          DX
+	JNE           ln2
+	VADDPD        Z1, Z0, Z0
+	REDUCE_PD(Z0, Y0, X0)
+	VDIVSD        nf+40(FP), X0, X0
+	VCVTSD2SS     X0, X0, X0
+	VADDSS        eps+48(FP), X0, X0
+	VCVTSS2SD     X0, X0, X0
+	VSQRTSD       X0, X0, X0
+	VMOVSD        bertone<>(SB), X1
+	VDIVSD        X0, X1, X0
+	VCVTSD2SS     X0, X0, X0
+	VBROADCASTSS  X0, Z6
+
+	TESTQ R9, R9
+	JEQ   ln3nob
+ln3:
+	VMOVUPS (SI), Z2
+	VSUBPS  Z5, Z2, Z2
+	VMULPS  Z6, Z2, Z2
+	VMULPS  (R8), Z2, Z2
+	VADDPS  (R9), Z2, Z2
+	VMOVUPS Z2, (DI)
+	ADDQ    $64, SI
+	ADDQ    $64, DI
+	ADDQ    $64, R8
+	ADDQ    $64, R9
+	DECQ    CX
+	JNE     ln3
+	JMP     lndone
+ln3nob:
+	VMOVUPS (SI), Z2
+	VSUBPS  Z5, Z2, Z2
+	VMULPS  Z6, Z2, Z2
+	VMULPS  (R8), Z2, Z2
+	VMOVUPS Z2, (DI)
+	ADDQ    $64, SI
+	ADDQ    $64, DI
+	ADDQ    $64, R8
+	DECQ    CX
+	JNE     ln3nob
+lndone:
+	VZEROUPPER
+	RET

@@ -12,3 +12,5 @@ func bertPV4(p *float32, lds int, n int, v *float32, ldv int, n32 int, o *float3
 }
 func bertSoftmax(s *float32, n int, scale float32) { panic("unreachable") }
 func bertGELU(x *float32, n int, table *float32)   { panic("unreachable") }
+
+func bertLayerNorm(dst, src, w, b *float32, n int, nf float64, eps float32) { panic("unreachable") }

@@ -132,3 +132,47 @@ func TestBertGELU(t *testing.T) {
 		}
 	}
 }
+
+func TestBertLayerNorm(t *testing.T) {
+	if !hasBertOps() || Backend() == "go" {
+		t.Skip("no AVX-512 kernels")
+	}
+	rng := rand.New(rand.NewSource(9))
+	for _, n := range []int{16, 64, 384, 768} {
+		for _, withB := range []bool{true, false} {
+			src := randVec(rng, n, 3)
+			for i := range src {
+				src[i] += 5
+			}
+			w, b := randVec(rng, n, 1), randVec(rng, n, 1)
+			if !withB {
+				b = nil
+			}
+			dst := make([]float32, n)
+			if !BertLayerNorm(dst, src, w, b, 1e-12) {
+				t.Fatal("declined")
+			}
+			// The model package's Go loop: sums in float64, in order.
+			var sum float64
+			for _, v := range src {
+				sum += float64(v)
+			}
+			mean := float32(sum / float64(n))
+			var sum2 float64
+			for _, v := range src {
+				d := v - mean
+				sum2 += float64(d * d)
+			}
+			scale := float32(1 / math.Sqrt(float64(float32(sum2/float64(n))+1e-12)))
+			for i, v := range src {
+				want := (v - mean) * scale * w[i]
+				if b != nil {
+					want += b[i]
+				}
+				if math.Abs(float64(dst[i]-want)) > 1e-6*(1+math.Abs(float64(want))) {
+					t.Fatalf("n=%d i=%d: %v, want %v", n, i, dst[i], want)
+				}
+			}
+		}
+	}
+}

@@ -107,7 +107,7 @@ func (e *Encoder) forward(ctx context.Context, sc *bertScratch, seqs [][]int32, 
 				e.posEmbd.Row(pos, int(posAt[t]))
 				bertAdd(row, pos)
 			}
-			bertLayerNorm(row, e.embNormW, e.embNormB, e.info.Epsilon)
+			bertLayerNormTo(row, row, e.embNormW, e.embNormB, e.info.Epsilon)
 		}
 	})
 
@@ -347,6 +347,9 @@ func bertLayerNorm(x, w, b []float32, eps float32) {
 // bertLayerNormTo is bertLayerNorm of src written to dst (src unchanged
 // but for its use as scratch).
 func bertLayerNormTo(dst, src, w, b []float32, eps float32) {
+	if kernels.BertLayerNorm(dst, src, w, b, eps) {
+		return
+	}
 	bertLayerNorm(src, w, b, eps)
 	copy(dst, src)
 }
