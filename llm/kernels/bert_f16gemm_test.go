@@ -2,9 +2,9 @@ package kernels
 
 import (
 	"fmt"
-	"runtime"
 	"math"
 	"math/rand"
+	"runtime"
 	"testing"
 
 	"github.com/docent-dev/docent/llm/gguf"
