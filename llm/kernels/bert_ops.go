@@ -6,7 +6,7 @@ package kernels
 // AttnScratch is reusable scratch space for BertAttention (one per
 // goroutine).
 type AttnScratch struct {
-	kt, q, s, o []float32
+	kt, vh, q, s, o []float32
 }
 
 // BertAttention computes one head of bidirectional self-attention over one
@@ -39,6 +39,13 @@ func BertAttention(out, q, k, v []float32, ld, L, hd int, scale float32, sc *Att
 			clear(kt[d*lp+L : (d+1)*lp])
 		}
 	}
+	// The head's values, dense: the products below stream them once per
+	// four queries.
+	sc.vh = growF32(sc.vh, L*hd)
+	vh := sc.vh
+	for j := 0; j < L; j++ {
+		copy(vh[j*hd:(j+1)*hd], v[j*ld:j*ld+hd])
+	}
 	for i := 0; i < L; i += 4 {
 		nq := min(4, L-i)
 		qp, qs := q[i*ld:], ld
@@ -54,10 +61,10 @@ func BertAttention(out, q, k, v []float32, ld, L, hd int, scale float32, sc *Att
 			bertSoftmax(&sc.s[r*lp], L, scale)
 		}
 		if nq == 4 {
-			bertPV4(&sc.s[0], 4*lp, L, &v[0], 4*ld, hd/32, &out[i*ld], 4*ld)
+			bertPV4(&sc.s[0], 4*lp, L, &vh[0], 4*hd, hd/32, &out[i*ld], 4*ld)
 			continue
 		}
-		bertPV4(&sc.s[0], 4*lp, L, &v[0], 4*ld, hd/32, &sc.o[0], 4*hd)
+		bertPV4(&sc.s[0], 4*lp, L, &vh[0], 4*hd, hd/32, &sc.o[0], 4*hd)
 		for r := 0; r < nq; r++ {
 			copy(out[(i+r)*ld:(i+r)*ld+hd], sc.o[r*hd:(r+1)*hd])
 		}

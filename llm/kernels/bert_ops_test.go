@@ -1,8 +1,10 @@
 package kernels
 
 import (
+	"fmt"
 	"math"
 	"math/rand"
+	"runtime"
 	"testing"
 
 	"github.com/docent-dev/docent/llm/gguf"
@@ -174,5 +176,32 @@ func TestBertLayerNorm(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// BenchmarkBertAttention: one thread, MiniLM's heads (12 x 32) over one
+// sequence; zmm-FMA/cpu-ns counts the two products' 16-lane multiply-adds
+// per CPU nanosecond of this thread.
+func BenchmarkBertAttention(b *testing.B) {
+	for _, L := range []int{128, 512} {
+		b.Run(fmt.Sprintf("L=%d", L), func(b *testing.B) {
+			const hd, heads = 32, 12
+			ld := hd * heads
+			rng := rand.New(rand.NewSource(1))
+			q, k, v := randVec(rng, L*ld, 1), randVec(rng, L*ld, 1), randVec(rng, L*ld, 1)
+			out := make([]float32, L*ld)
+			var sc AttnScratch
+			runtime.LockOSThread()
+			defer runtime.UnlockOSThread()
+			c0 := threadCPU()
+			for b.Loop() {
+				for h := 0; h < heads; h++ {
+					if !BertAttention(out[h*hd:], q[h*hd:], k[h*hd:], v[h*hd:], ld, L, hd, 0.17, &sc) {
+						b.Skip("no AVX-512 kernels")
+					}
+				}
+			}
+			b.ReportMetric(float64(2*L*L*hd/16*heads)*float64(b.N)/float64(threadCPU()-c0), "zmm-FMA/cpu-ns")
+		})
 	}
 }
