@@ -40,6 +40,8 @@ func isEncoderFile(path string) bool {
 // times after a warm-up, and reports tokens per second (wall and CPU).
 func benchEncoder(cmd *cobra.Command, path string, threads, nTok, reps int, cpuProfile string) error {
 	nTexts, batch := max(1, benchEmbedTexts), max(1, benchEmbedBatch)
+	// Flags keep their values across Execute calls (tests run several).
+	defer func() { benchEmbedTexts, benchEmbedBatch = 24, 1 }()
 	if threads <= 0 {
 		threads = runtime.GOMAXPROCS(0)
 	}

@@ -42,17 +42,18 @@ const run = (cmd, argv) => {
   return JSON.parse(line);
 };
 const dbench = (f, batch) => run(docent, ["model", "bench", "--model", f, "-p", String(np), "--texts", String(texts), "--batch", String(batch), "--threads", String(threads), "--reps", "2", "--json"]);
-console.log(`${texts} texts of ${np} tokens, ${threads} threads, ${rounds} alternating rounds: median (max) tokens/s`);
-console.log("| file | docent, 1 text per call | docent, 8 per call | llama.cpp (1 per call) | ratio 1 per call, median (max) | ratio 8 per call |");
-console.log("| --- | ---: | ---: | ---: | ---: | ---: |");
+console.log(`${texts} texts of ${np} tokens, ${threads} threads, ${rounds} alternating rounds: median (max) tokens/s; per CPU-second, medians`);
+console.log("| file | docent, 1 text per call | docent, 8 per call | llama.cpp (1 per call) | ratio 1 per call, median (max) | ratio 8 per call | per CPU-s: docent 1 / 8 per call, llama.cpp |");
+console.log("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
 for (const f of files) {
   const d1 = [], d8 = [], l = [];
   for (let r = 0; r < rounds; r++) {
-    d1.push(dbench(f, 1).embed_tokens_per_s);
-    l.push(run(process.execPath, [join(here, "llamacpp-embed-bench.mjs"), f, String(np), String(texts), String(threads), "2"]).embed_tokens_per_s);
-    d8.push(dbench(f, 8).embed_tokens_per_s);
+    d1.push(dbench(f, 1));
+    l.push(run(process.execPath, [join(here, "llamacpp-embed-bench.mjs"), f, String(np), String(texts), String(threads), "2"]));
+    d8.push(dbench(f, 8));
   }
-  const fmt = (xs) => `${median(xs).toFixed(0)} (${Math.max(...xs).toFixed(0)})`;
-  const lm = median(l), lx = Math.max(...l);
-  console.log(`| ${basename(f)} | ${fmt(d1)} | ${fmt(d8)} | ${fmt(l)} | ${(median(d1) / lm).toFixed(2)} (${(Math.max(...d1) / lx).toFixed(2)}) | ${(median(d8) / lm).toFixed(2)} (${(Math.max(...d8) / lx).toFixed(2)}) |`);
+  const w = (xs) => xs.map((x) => x.embed_tokens_per_s), c = (xs) => median(xs.map((x) => x.embed_tokens_per_cpu_s)).toFixed(0);
+  const fmt = (xs) => `${median(w(xs)).toFixed(0)} (${Math.max(...w(xs)).toFixed(0)})`;
+  const ratio = (xs) => `${(median(w(xs)) / median(w(l))).toFixed(2)} (${(Math.max(...w(xs)) / Math.max(...w(l))).toFixed(2)})`;
+  console.log(`| ${basename(f)} | ${fmt(d1)} | ${fmt(d8)} | ${fmt(l)} | ${ratio(d1)} | ${ratio(d8)} | ${c(d1)} / ${c(d8)}, ${c(l)} |`);
 }
