@@ -114,8 +114,7 @@ func (m *Matrix) mulF16Range(dst []float32, a *F16Acts, bias, res []float32, t0,
 		return
 	}
 	full := r0 + (r1-r0)/bertTileRows*bertTileRows
-	np := (a.n + bertTileVecs - 1) / bertTileVecs * bertTileVecs
-	tile := func(r, v int) {
+	tile := func(r, v, nv int) {
 		var b, rs []float32
 		if bias != nil {
 			b = bias[r:]
@@ -123,19 +122,25 @@ func (m *Matrix) mulF16Range(dst []float32, a *F16Acts, bias, res []float32, t0,
 		if res != nil {
 			rs = res[v*rows+r:]
 		}
-		bertF16TileImpl(m.Data[r*m.rowBytes:], m.rowBytes, a.f[v*c:], c, dst[v*rows+r:], rows, min(bertTileVecs, a.n-v), b, rs)
+		bertF16TileImpl(m.Data[r*m.rowBytes:], m.rowBytes, a.f[v*c:], c, dst[v*rows+r:], rows, nv, b, rs)
 	}
 	// Vectors in blocks that stay in L2 while the thread's row tiles pass
 	// over them; the four rows of a tile stay in L1 across a block. (Rows
 	// outside, vectors inside measured the same or slower.)
 	blk := max(bertTileVecs, (192<<10)/(4*c)/bertTileVecs*bertTileVecs)
-	for v0 := 0; v0 < np; v0 += blk {
-		v1 := min(v0+blk, np)
+	for v0 := 0; v0 < a.n; {
+		v1 := v0
+		for v1 < a.n && v1-v0 < blk {
+			v1 += bertTileWidth(a.n - v1)
+		}
 		for r := r0; r < full; r += bertTileRows {
-			for v := v0; v < v1; v += bertTileVecs {
-				tile(r, v)
+			for v := v0; v < v1; {
+				nv := bertTileWidth(a.n - v)
+				tile(r, v, nv)
+				v += nv
 			}
 		}
+		v0 = v1
 	}
 	for r := full; r < r1; r++ {
 		row := m.row(r)
@@ -144,6 +149,16 @@ func (m *Matrix) mulF16Range(dst []float32, a *F16Acts, bias, res []float32, t0,
 			addAfter(dst, bias, res, rows, v, r)
 		}
 	}
+}
+
+// bertTileWidth is the number of vectors of the next tile when rem are
+// left: six, but the last seven or eight as 4+3 or 4+4 (the narrow kernels
+// for one or two vectors convert as many weights for fewer products).
+func bertTileWidth(rem int) int {
+	if rem == 7 || rem == 8 {
+		return 4
+	}
+	return min(bertTileVecs, rem)
 }
 
 // roundF16Go sets dst[i] to src[i] rounded to F16.
