@@ -61,6 +61,53 @@ GLOBL bertperm<>(SB), RODATA|NOPTR, $64
 	VMOVUPS X26, (R8); \
 	ADDQ    DX, R8
 
+// RED12 is RED4's first two folds (t = hi256+lo256, u = hi128+lo128 of
+// t) for four accumulators za..zd: out's 128-bit lane k holds u of the k-th.
+#define RED12(za, zb, zc, zd, out) \
+	VSHUFF64X2 $0x44, zb, za, Z24; \
+	VSHUFF64X2 $0xEE, zb, za, Z25; \
+	VADDPS     Z25, Z24, Z24; \
+	VSHUFF64X2 $0x44, zd, zc, Z26; \
+	VSHUFF64X2 $0xEE, zd, zc, Z27; \
+	VADDPS     Z27, Z26, Z26; \
+	VSHUFF64X2 $0x88, Z26, Z24, Z25; \
+	VSHUFF64X2 $0xDD, Z26, Z24, Z27; \
+	VADDPS     Z27, Z25, out
+
+// RED16 reduces the accumulators of vectors 0-3 (Z0-Z15, vector j row i
+// in Z(4j+i)) to Z24, whose 128-bit lane j holds vector j's four rows:
+// RED12 per row across the vectors, then the last two folds of reduce16,
+// (u2+u0)+(u3+u1), for all sixteen at once.
+#define RED16 \
+	RED12(Z0, Z4, Z8, Z12, Z0); \
+	RED12(Z1, Z5, Z9, Z13, Z1); \
+	RED12(Z2, Z6, Z10, Z14, Z2); \
+	RED12(Z3, Z7, Z11, Z15, Z3); \
+	VSHUFPS $0x44, Z1, Z0, Z24; \
+	VSHUFPS $0xEE, Z1, Z0, Z25; \
+	VADDPS  Z25, Z24, Z24; \
+	VSHUFPS $0x44, Z3, Z2, Z26; \
+	VSHUFPS $0xEE, Z3, Z2, Z27; \
+	VADDPS  Z27, Z26, Z26; \
+	VSHUFPS $0x88, Z26, Z24, Z25; \
+	VSHUFPS $0xDD, Z26, Z24, Z27; \
+	VADDPS  Z27, Z25, Z24; \
+	TESTQ   SI, SI; \
+	JEQ     3(PC); \
+	VBROADCASTF32X4 (SI), Z25; \
+	VADDPS  Z25, Z24, Z24
+
+// STORELANE stores lane k of Z24 (one vector's four rows, bias added) as
+// STORE4 stores X26.
+#define STORELANE(k) \
+	VEXTRACTF32X4 $k, Z24, X25; \
+	TESTQ   DI, DI; \
+	JEQ     3(PC); \
+	VADDPS  (DI), X25, X25; \
+	ADDQ    DX, DI; \
+	VMOVUPS X25, (R8); \
+	ADDQ    DX, R8
+
 #define TOK(boff, zb, c0, c1, c2, c3) \
 	VMOVUPS     boff, zb; \
 	VFMADD231PS zb, Z24, c0; \
@@ -136,16 +183,11 @@ t46red:
 	VMOVUPS 16(AX), X29
 	VMOVUPS 32(AX), X30
 	VMOVUPS 48(AX), X31
-	STORE4(Z0, Z1, Z2, Z3)
-	CMPQ    BX, $1
-	JLE     t46done
-	STORE4(Z4, Z5, Z6, Z7)
-	CMPQ    BX, $2
-	JLE     t46done
-	STORE4(Z8, Z9, Z10, Z11)
-	CMPQ    BX, $3
-	JLE     t46done
-	STORE4(Z12, Z13, Z14, Z15)
+	RED16
+	STORELANE(0)
+	STORELANE(1)
+	STORELANE(2)
+	STORELANE(3)
 	CMPQ    BX, $4
 	JLE     t46done
 	STORE4(Z16, Z17, Z18, Z19)
@@ -211,16 +253,13 @@ t44red:
 	VMOVUPS 16(AX), X29
 	VMOVUPS 32(AX), X30
 	VMOVUPS 48(AX), X31
-	STORE4(Z0, Z1, Z2, Z3)
-	CMPQ    BX, $1
-	JLE     t44done
-	STORE4(Z4, Z5, Z6, Z7)
-	CMPQ    BX, $2
-	JLE     t44done
-	STORE4(Z8, Z9, Z10, Z11)
+	RED16
+	STORELANE(0)
+	STORELANE(1)
+	STORELANE(2)
 	CMPQ    BX, $3
 	JLE     t44done
-	STORE4(Z12, Z13, Z14, Z15)
+	STORELANE(3)
 
 t44done:
 	VZEROUPPER
