@@ -114,7 +114,7 @@ func (m *Matrix) mulF16Range(dst []float32, a *F16Acts, bias, res []float32, t0,
 		return
 	}
 	full := r0 + (r1-r0)/bertTileRows*bertTileRows
-	tile := func(r, v, nv int) {
+	tiles := func(r, v, nt, nv int) {
 		var b, rs []float32
 		if bias != nil {
 			b = bias[r:]
@@ -122,21 +122,31 @@ func (m *Matrix) mulF16Range(dst []float32, a *F16Acts, bias, res []float32, t0,
 		if res != nil {
 			rs = res[v*rows+r:]
 		}
-		bertF16TileImpl(m.Data[r*m.rowBytes:], m.rowBytes, a.f[v*c:], c, dst[v*rows+r:], rows, nv, b, rs)
+		bertF16TileImpl(m.Data[r*m.rowBytes:], m.rowBytes, a.f[v*c:], c, dst[v*rows+r:], rows, nt, nv, b, rs)
 	}
 	// Vectors in blocks that stay in L2 while the thread's row tiles pass
 	// over them; the four rows of a tile stay in L1 across a block. (Rows
-	// outside, vectors inside measured the same or slower.)
+	// outside, vectors inside measured the same or slower.) One call does
+	// a row tile's run of six-vector tiles in a block.
 	blk := max(bertTileVecs, (192<<10)/(4*c)/bertTileVecs*bertTileVecs)
 	for v0 := 0; v0 < a.n; {
-		v1 := v0
+		v1, six := v0, 0 // the block's end, and its tiles of six
 		for v1 < a.n && v1-v0 < blk {
-			v1 += bertTileWidth(a.n - v1)
+			w := bertTileWidth(a.n - v1)
+			if w == bertTileVecs {
+				six++
+			}
+			v1 += w
 		}
 		for r := r0; r < full; r += bertTileRows {
-			for v := v0; v < v1; {
+			v := v0
+			if six > 0 {
+				tiles(r, v, six, bertTileVecs)
+				v += six * bertTileVecs
+			}
+			for v < v1 {
 				nv := bertTileWidth(a.n - v)
-				tile(r, v, nv)
+				tiles(r, v, 1, nv)
 				v += nv
 			}
 		}

@@ -115,12 +115,14 @@ GLOBL bertperm<>(SB), RODATA|NOPTR, $64
 	VFMADD231PS zb, Z26, c2; \
 	VFMADD231PS zb, Z27, c3
 
-// func bertF16Tile4x6(a *byte, astride int, b *float32, bstride int, k int, dst *float32, dstride int, nv int, bias, res *float32)
+// func bertF16Tile4x6(a *byte, astride int, b *float32, bstride int, k int, dst *float32, dstride int, nv int, bias, res *float32, nt int)
 // Four F16 rows (astride bytes apart) against six float32 vectors (bstride
 // bytes apart), k chunks of 16; results for vector j (j < nv) stored as
 // four floats at dst + j*dstride, plus bias[0..3] and then res + j*dstride
-// where those are not nil.
-TEXT ·bertF16Tile4x6(SB), NOSPLIT, $0-80
+// where those are not nil. It does nt such tiles, six vectors apart; all
+// but the last have nv = 6.
+TEXT ·bertF16Tile4x6(SB), NOSPLIT, $0-88
+t46tile:
 	MOVQ a+0(FP), SI
 	MOVQ astride+8(FP), R12
 	MOVQ b+16(FP), DI
@@ -196,6 +198,18 @@ t46red:
 	STORE4(Z20, Z21, Z22, Z23)
 
 t46done:
+	// Next tile: six vectors on (only tiles of six come before the last).
+	DECQ nt+80(FP)
+	JEQ  t46ret
+	MOVQ R8, dst+40(FP)
+	MOVQ DI, res+72(FP)
+	MOVQ bstride+24(FP), AX
+	LEAQ (AX)(AX*2), AX
+	SHLQ $1, AX
+	ADDQ AX, b+16(FP)
+	JMP  t46tile
+
+t46ret:
 	VZEROUPPER
 	RET
 

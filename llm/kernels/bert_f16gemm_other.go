@@ -3,6 +3,6 @@
 package kernels
 
 var (
-	bertF16TileImpl func(row []byte, rowBytes int, x []float32, cols int, dst []float32, stride, nv int, bias, res []float32)
+	bertF16TileImpl func(row []byte, rowBytes int, x []float32, cols int, dst []float32, stride, nt, nv int, bias, res []float32)
 	roundF16Impl    = roundF16Go
 )
