@@ -49,9 +49,17 @@ tokens per second for each and the peak resident memory (weights are mapped,
 so it stays near the file size plus the KV cache). --reps repeats the
 measurement and reports the mean (after one warm-up run). Tokens per
 CPU-second (user+system time of the process) are shown too: on a shared
-machine they compare engines better than wall-clock rates.`,
+machine they compare engines better than wall-clock rates.
+
+For encoder files (bert, nomic-bert) it measures embedding throughput
+instead: --texts texts of exactly -p tokens ([CLS] and [SEP] included),
+--batch per Embed call (1: one text per call, as llama.cpp's embedding
+context evaluates them).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if isEncoderFile(path) {
+				return benchEncoder(cmd, path, threads, nPrompt, r, cpuProfile)
+			}
 			d, _, closeAll, err := openDecoder(path, threads)
 			if err != nil {
 				return err
@@ -151,11 +159,13 @@ machine they compare engines better than wall-clock rates.`,
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&path, "model", "", "GGUF decoder file")
+	fl.StringVar(&path, "model", "", "GGUF decoder (or encoder) file")
 	fl.IntVarP(&nPrompt, "prompt", "p", 128, "prompt tokens to prefill")
 	fl.IntVarP(&nGen, "n", "n", 64, "tokens to decode")
 	fl.IntVar(&threads, "threads", 0, "threads (0: all CPUs)")
 	fl.IntVar(&r, "reps", 1, "measured repetitions (after a warm-up)")
 	fl.StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the measured runs to this file")
+	fl.IntVar(&benchEmbedTexts, "texts", 24, "encoders: texts embedded per repetition")
+	fl.IntVar(&benchEmbedBatch, "batch", 1, "encoders: texts per Embed call")
 	modelCmd.AddCommand(cmd)
 }

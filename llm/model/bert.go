@@ -157,6 +157,7 @@ type Encoder struct {
 
 	mu     sync.Mutex
 	closed bool
+	sc     bertScratch // forward-pass buffers, reused across calls (guarded by mu)
 }
 
 type bertBlock struct {
@@ -609,7 +610,7 @@ func (e *Encoder) EmbedTokens(ctx context.Context, seqs [][]int32) ([][]float32,
 	if e.closed {
 		return nil, errors.New("model: encoder is closed")
 	}
-	var sc bertScratch
+	sc := &e.sc
 	for lo := 0; lo < len(seqs); {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -619,7 +620,7 @@ func (e *Encoder) EmbedTokens(ctx context.Context, seqs [][]int32) ([][]float32,
 			n += len(seqs[hi])
 			hi++
 		}
-		if err := e.forward(ctx, &sc, seqs[lo:hi], out[lo:hi]); err != nil {
+		if err := e.forward(ctx, sc, seqs[lo:hi], out[lo:hi]); err != nil {
 			return nil, err
 		}
 		lo = hi

@@ -15,6 +15,48 @@ type bertScratch struct {
 	x, q, k, v, qkv, att, tmp, h, g []float32
 	starts                          []int
 	acts                            kernels.Acts // activations prepared for a weight type
+	actsType                        gguf.GGMLType
+	actsReady                       bool            // acts hold the current input for actsType
+	f16                             kernels.F16Acts // activations for the tiled F16 products
+	f16Ready                        bool
+}
+
+// mul computes dst = m · x for T vectors, then adds bias (one value per
+// row) and res (T rows like dst), each where not nil, in that order. fresh
+// says x is a new input; otherwise the activations prepared by the
+// previous call on the same x are reused where the weight types allow.
+func (e *Encoder) mul(sc *bertScratch, m *kernels.Matrix, dst, x []float32, T int, fresh bool, bias, res []float32) {
+	if fresh {
+		sc.actsReady, sc.f16Ready = false, false
+	}
+	if m.TiledF16() {
+		if !sc.f16Ready || sc.f16.N() != T {
+			sc.f16.Prepare(x, T, m.Cols)
+			sc.f16Ready = true
+		}
+		m.MulF16ActsAdd(dst, &sc.f16, bias, res, e.pool)
+		return
+	}
+	if !sc.actsReady || sc.actsType != m.Type {
+		sc.acts.Prepare(m.Type, x, T, m.Cols)
+		sc.actsType, sc.actsReady = m.Type, true
+	}
+	m.MatMulPrepared(dst, &sc.acts, e.pool)
+	if bias == nil && res == nil {
+		return
+	}
+	R := m.Rows
+	e.pool.Run(T, func(lo, hi int) {
+		for t := lo; t < hi; t++ {
+			r := dst[t*R : (t+1)*R]
+			if bias != nil {
+				bertAdd(r, bias)
+			}
+			if res != nil {
+				bertAdd(r, res[t*R:(t+1)*R])
+			}
+		}
+	})
 }
 
 func bertGrow(s []float32, n int) []float32 {
@@ -65,7 +107,7 @@ func (e *Encoder) forward(ctx context.Context, sc *bertScratch, seqs [][]int32, 
 				e.posEmbd.Row(pos, int(posAt[t]))
 				bertAdd(row, pos)
 			}
-			bertLayerNorm(row, e.embNormW, e.embNormB, e.info.Epsilon)
+			bertLayerNormTo(row, row, e.embNormW, e.embNormB, e.info.Epsilon)
 		}
 	})
 
@@ -79,14 +121,11 @@ func (e *Encoder) forward(ctx context.Context, sc *bertScratch, seqs [][]int32, 
 		q, k, v := sc.q, sc.k, sc.v
 		if b.qkv != nil {
 			sc.qkv = bertGrow(sc.qkv, T*3*E)
-			b.qkv.MatMulActs(sc.qkv, x, T, e.pool, &sc.acts)
+			e.mul(sc, b.qkv, sc.qkv, x, T, true, b.qkvB, nil)
 			qkv := sc.qkv
 			e.pool.Run(T, func(lo, hi int) {
 				for t := lo; t < hi; t++ {
 					r := qkv[t*3*E : (t+1)*3*E]
-					if b.qkvB != nil {
-						bertAdd(r, b.qkvB)
-					}
 					copy(q[t*E:(t+1)*E], r[:E])
 					copy(k[t*E:(t+1)*E], r[E:2*E])
 					copy(v[t*E:(t+1)*E], r[2*E:])
@@ -94,28 +133,9 @@ func (e *Encoder) forward(ctx context.Context, sc *bertScratch, seqs [][]int32, 
 			})
 		} else {
 			// q, k and v read the same input: prepare it once per type.
-			for _, mm := range []struct {
-				m   *kernels.Matrix
-				dst []float32
-			}{{b.q, q}, {b.k, k}, {b.v, v}} {
-				if mm.m == b.q || mm.m.Type != b.q.Type {
-					sc.acts.Prepare(mm.m.Type, x, T, E)
-				}
-				mm.m.MatMulPrepared(mm.dst, &sc.acts, e.pool)
-			}
-			e.pool.Run(T, func(lo, hi int) {
-				for t := lo; t < hi; t++ {
-					if b.qB != nil {
-						bertAdd(q[t*E:(t+1)*E], b.qB)
-					}
-					if b.kB != nil {
-						bertAdd(k[t*E:(t+1)*E], b.kB)
-					}
-					if b.vB != nil {
-						bertAdd(v[t*E:(t+1)*E], b.vB)
-					}
-				}
-			})
+			e.mul(sc, b.q, q, x, T, true, b.qB, nil)
+			e.mul(sc, b.k, k, x, T, false, b.kB, nil)
+			e.mul(sc, b.v, v, x, T, false, b.vB, nil)
 		}
 		if b.qNormW != nil || b.kNormW != nil || e.rope != nil {
 			e.pool.Run(T, func(lo, hi int) {
@@ -139,9 +159,16 @@ func (e *Encoder) forward(ctx context.Context, sc *bertScratch, seqs [][]int32, 
 		att := sc.att
 		e.pool.Run(len(seqs)*H, func(lo, hi int) {
 			var scores []float32
+			var as kernels.AttnScratch
 			for it := lo; it < hi; it++ {
 				si, h := it/H, it%H
 				st, L := sc.starts[si], len(seqs[si])
+				if !e.info.Causal {
+					o := st*E + h*hd
+					if kernels.BertAttention(att[o:], q[o:], k[o:], v[o:], E, L, hd, scale, &as) {
+						continue
+					}
+				}
 				if cap(scores) < L {
 					scores = make([]float32, L)
 				}
@@ -192,37 +219,25 @@ func (e *Encoder) forward(ctx context.Context, sc *bertScratch, seqs [][]int32, 
 		}
 
 		// Output projection, residual, attention layer norm.
-		b.o.MatMulActs(tmp, att, T, e.pool, &sc.acts)
+		e.mul(sc, b.o, tmp, att, T, true, b.oB, x[:T*E])
 		e.pool.Run(T, func(lo, hi int) {
 			for t := lo; t < hi; t++ {
-				r := tmp[t*E : (t+1)*E]
-				if b.oB != nil {
-					bertAdd(r, b.oB)
-				}
-				bertAdd(r, x[t*E:(t+1)*E])
-				bertLayerNorm(r, b.attnNormW, b.attnNormB, e.info.Epsilon)
-				copy(x[t*E:(t+1)*E], r)
+				bertLayerNormTo(x[t*E:(t+1)*E], tmp[t*E:(t+1)*E], b.attnNormW, b.attnNormB, e.info.Epsilon)
 			}
 		})
 
 		// Feed-forward: GELU(up) (bert) or SiLU(gate) * up (nomic-bert).
 		hb := sc.h
-		b.up.MatMulActs(hb, x, T, e.pool, &sc.acts)
+		e.mul(sc, b.up, hb, x, T, true, b.upB, nil)
 		var g []float32
 		if b.gate != nil {
 			sc.g = bertGrow(sc.g, T*F)
 			g = sc.g
-			if b.gate.Type != b.up.Type {
-				sc.acts.Prepare(b.gate.Type, x, T, E)
-			}
-			b.gate.MatMulPrepared(g, &sc.acts, e.pool)
+			e.mul(sc, b.gate, g, x, T, false, nil, nil)
 		}
 		e.pool.Run(T, func(lo, hi int) {
 			for t := lo; t < hi; t++ {
 				r := hb[t*F : (t+1)*F]
-				if b.upB != nil {
-					bertAdd(r, b.upB)
-				}
 				if g != nil {
 					for i, gv := range g[t*F : (t+1)*F] {
 						r[i] *= gv / (1 + float32(math.Exp(float64(-gv))))
@@ -232,16 +247,10 @@ func (e *Encoder) forward(ctx context.Context, sc *bertScratch, seqs [][]int32, 
 				}
 			}
 		})
-		b.down.MatMulActs(tmp, hb, T, e.pool, &sc.acts)
+		e.mul(sc, b.down, tmp, hb, T, true, b.downB, x[:T*E])
 		e.pool.Run(T, func(lo, hi int) {
 			for t := lo; t < hi; t++ {
-				r := tmp[t*E : (t+1)*E]
-				if b.downB != nil {
-					bertAdd(r, b.downB)
-				}
-				bertAdd(r, x[t*E:(t+1)*E])
-				bertLayerNorm(r, b.outNormW, b.outNormB, e.info.Epsilon)
-				copy(x[t*E:(t+1)*E], r)
+				bertLayerNormTo(x[t*E:(t+1)*E], tmp[t*E:(t+1)*E], b.outNormW, b.outNormB, e.info.Epsilon)
 			}
 		})
 	}
@@ -335,6 +344,16 @@ func bertLayerNorm(x, w, b []float32, eps float32) {
 	}
 }
 
+// bertLayerNormTo is bertLayerNorm of src written to dst (src unchanged
+// but for its use as scratch).
+func bertLayerNormTo(dst, src, w, b []float32, eps float32) {
+	if kernels.BertLayerNorm(dst, src, w, b, eps) {
+		return
+	}
+	bertLayerNorm(src, w, b, eps)
+	copy(dst, src)
+}
+
 func bertL2Normalize(v []float32) {
 	var sum float64
 	for _, x := range v {
@@ -374,6 +393,7 @@ func bertGELUTable() []float32 {
 
 func bertGELUInPlace(x []float32) {
 	t := bertGELUTable()
+	x = x[kernels.BertGELU(x, t):]
 	for i, v := range x {
 		switch {
 		case v <= -10:

@@ -1,5 +1,0 @@
-//go:build !linux
-
-package kernels
-
-func threadCPU() int64 { return 0 }
