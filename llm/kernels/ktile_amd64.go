@@ -3,6 +3,7 @@
 package kernels
 
 import (
+	"os"
 	"sync"
 	"unsafe"
 
@@ -48,9 +49,10 @@ var hasKTile = hasAVX2 && cpu.X86.HasAVX512F && cpu.X86.HasAVX512BW &&
 var ktileQ4_K, ktileQ6_K bool
 
 // useKTileKernels turns the tile kernels on where the CPU has them
-// (useAsmKernels calls it).
+// (useAsmKernels calls it). DOCENT_KTILE=off in the environment keeps them
+// off (same-binary comparisons with the four-vector AVX2 path).
 func useKTileKernels() {
-	if !hasKTile {
+	if !hasKTile || os.Getenv("DOCENT_KTILE") == "off" {
 		return
 	}
 	ktileQ4_K, ktileQ6_K = true, true
