@@ -3,6 +3,7 @@
 package kernels
 
 import (
+	"os"
 	"sync"
 	"unsafe"
 
@@ -48,9 +49,10 @@ var hasKTile = hasAVX2 && cpu.X86.HasAVX512F && cpu.X86.HasAVX512BW &&
 var ktileQ4_K, ktileQ6_K bool
 
 // useKTileKernels turns the tile kernels on where the CPU has them
-// (useAsmKernels calls it).
+// (useAsmKernels calls it). DOCENT_KTILE=off in the environment keeps them
+// off (same-binary comparisons with the four-vector AVX2 path).
 func useKTileKernels() {
-	if !hasKTile {
+	if !hasKTile || os.Getenv("DOCENT_KTILE") == "off" {
 		return
 	}
 	ktileQ4_K, ktileQ6_K = true, true
@@ -260,11 +262,12 @@ func (m *Matrix) mulRangeQ4_KTile(dst []float32, a *Acts, r0, r1 int) {
 
 // Q6_K tiling, as for Q4_K: pairs of vector groups (eight vectors) per
 // call, rows in tiles, columns in chunks, accumulators carried. aux holds
-// per pair and block the eight vectors' d_x and block sums (288 bytes).
+// per pair and block the eight vectors' d_x (each repeated eight times)
+// and block sums (512 bytes).
 const (
 	k6TileRows    = 64
 	k6ChunkBlocks = 4
-	k6Aux         = 288
+	k6Aux         = 512
 )
 
 type k6Scratch struct {
@@ -286,11 +289,13 @@ func (m *Matrix) mulRangeQ6_KTile(dst []float32, a *Acts, r0, r1 int) {
 	for k := 0; k < np; k++ {
 		for b := 0; b < nb; b++ {
 			blk := aux[(k*nb+b)*k6Aux : (k*nb+b+1)*k6Aux]
-			dx := (*[8]float32)(unsafe.Pointer(&blk[0]))
-			bs := (*[8][16]int16)(unsafe.Pointer(&blk[32]))
+			dx := (*[8][8]float32)(unsafe.Pointer(&blk[0]))
+			bs := (*[8][16]int16)(unsafe.Pointer(&blk[256]))
 			for t := 0; t < 8; t++ {
 				v := 8*k + t
-				dx[t] = a.d[v*nb+b]
+				for l := range dx[t] {
+					dx[t][l] = a.d[v*nb+b]
+				}
 				copy(bs[t][:], a.bs[(v*nb+b)*16:(v*nb+b)*16+16])
 			}
 		}

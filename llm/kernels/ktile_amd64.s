@@ -1033,10 +1033,12 @@ k16done:
 // func q6kTile8(row *byte, q *int8, aux *byte, nb, c int, acc *float32)
 //
 // q6kTile4 for eight vectors (vector t at q + t*c) over nb blocks, with
-// the scales and block sums of the eight vectors from aux (288 bytes per
-// block: d_x[8], then bsum[16] per vector) and the accumulators read from
-// and written back to acc (eight float lanes per vector), so that a row
-// can be done in column chunks.
+// the scales and block sums of the eight vectors from aux (512 bytes per
+// block: d_x of each vector repeated eight times, then bsum[16] per vector)
+// and the accumulators read from and written back to acc (eight float
+// lanes per vector), so that a row can be done in column chunks. The
+// 32*(bsum . scales) term is taken for two vectors at once, after the
+// fold.
 TEXT ·q6kTile8(SB), NOSPLIT, $0-48
 	MOVQ         row+0(FP), SI
 	MOVQ         q+8(FP), DI
@@ -1072,6 +1074,7 @@ k68loop:
 	VPSLLW       $5, Y0, Y0
 	VPXORD       Y17, Y17, Y17
 	VPSUBW       Y0, Y17, Y17
+	VINSERTI64X4 $1, Y17, Z17, Z17
 
 	VMOVDQU64    0(SI), Z0
 	VBROADCASTI64X4 128(SI), Z1
@@ -1096,38 +1099,22 @@ k68loop:
 	VPANDD       Z30, Z8, Z8
 	VPORD        Z8, Z7, Z7
 
-	VMOVDQU      32(DX), Y8
-	VMOVDQU      64(DX), Y9
-	VMOVDQU      96(DX), Y10
-	VMOVDQU      128(DX), Y11
-	VMOVDQU      160(DX), Y12
-	VMOVDQU      192(DX), Y13
-	VMOVDQU      224(DX), Y14
-	VMOVDQU      256(DX), Y15
-	VPMADDWD     Z17, Z8, Z8
-	VPMADDWD     Z17, Z9, Z9
-	VPMADDWD     Z17, Z10, Z10
-	VPMADDWD     Z17, Z11, Z11
-	VPMADDWD     Z17, Z12, Z12
-	VPMADDWD     Z17, Z13, Z13
-	VPMADDWD     Z17, Z14, Z14
-	VPMADDWD     Z17, Z15, Z15
 	VPMADDUBSW   0(DI), Z4, Z0
 	VPMADDUBSW   0(DI)(R8*1), Z4, Z1
-	VPDPWSSD     Z20, Z0, Z8
-	VPDPWSSD     Z20, Z1, Z9
+	VPMADDWD     Z20, Z0, Z8
+	VPMADDWD     Z20, Z1, Z9
 	VPMADDUBSW   0(DI)(R8*2), Z4, Z0
 	VPMADDUBSW   0(DI)(R9*1), Z4, Z1
-	VPDPWSSD     Z20, Z0, Z10
-	VPDPWSSD     Z20, Z1, Z11
+	VPMADDWD     Z20, Z0, Z10
+	VPMADDWD     Z20, Z1, Z11
 	VPMADDUBSW   0(AX), Z4, Z0
 	VPMADDUBSW   0(AX)(R8*1), Z4, Z1
-	VPDPWSSD     Z20, Z0, Z12
-	VPDPWSSD     Z20, Z1, Z13
+	VPMADDWD     Z20, Z0, Z12
+	VPMADDWD     Z20, Z1, Z13
 	VPMADDUBSW   0(AX)(R8*2), Z4, Z0
 	VPMADDUBSW   0(AX)(R9*1), Z4, Z1
-	VPDPWSSD     Z20, Z0, Z14
-	VPDPWSSD     Z20, Z1, Z15
+	VPMADDWD     Z20, Z0, Z14
+	VPMADDWD     Z20, Z1, Z15
 	VPMADDUBSW   64(DI), Z5, Z0
 	VPMADDUBSW   64(DI)(R8*1), Z5, Z1
 	VPDPWSSD     Z21, Z0, Z8
@@ -1183,44 +1170,40 @@ k68loop:
 	VSHUFI64X2   $0x44, Z9, Z8, Z0
 	VSHUFI64X2   $0xee, Z9, Z8, Z1
 	VPADDD       Z1, Z0, Z0
+	VPMADDWD     256(DX), Z17, Z1
+	VPADDD       Z1, Z0, Z0
 	VCVTDQ2PS    Z0, Z0
-	VBROADCASTSS 0(DX), Y1
-	VBROADCASTSS 4(DX), Y8
-	VINSERTF64X4 $1, Y8, Z1, Z1
-	VMULPS       Z2, Z1, Z1
+	VMULPS       0(DX), Z2, Z1
 	VFMADD231PS  Z0, Z1, Z16
 	VSHUFI64X2   $0x44, Z11, Z10, Z0
 	VSHUFI64X2   $0xee, Z11, Z10, Z1
 	VPADDD       Z1, Z0, Z0
+	VPMADDWD     320(DX), Z17, Z1
+	VPADDD       Z1, Z0, Z0
 	VCVTDQ2PS    Z0, Z0
-	VBROADCASTSS 8(DX), Y1
-	VBROADCASTSS 12(DX), Y10
-	VINSERTF64X4 $1, Y10, Z1, Z1
-	VMULPS       Z2, Z1, Z1
+	VMULPS       64(DX), Z2, Z1
 	VFMADD231PS  Z0, Z1, Z18
 	VSHUFI64X2   $0x44, Z13, Z12, Z0
 	VSHUFI64X2   $0xee, Z13, Z12, Z1
 	VPADDD       Z1, Z0, Z0
+	VPMADDWD     384(DX), Z17, Z1
+	VPADDD       Z1, Z0, Z0
 	VCVTDQ2PS    Z0, Z0
-	VBROADCASTSS 16(DX), Y1
-	VBROADCASTSS 20(DX), Y12
-	VINSERTF64X4 $1, Y12, Z1, Z1
-	VMULPS       Z2, Z1, Z1
+	VMULPS       128(DX), Z2, Z1
 	VFMADD231PS  Z0, Z1, Z19
 	VSHUFI64X2   $0x44, Z15, Z14, Z0
 	VSHUFI64X2   $0xee, Z15, Z14, Z1
 	VPADDD       Z1, Z0, Z0
+	VPMADDWD     448(DX), Z17, Z1
+	VPADDD       Z1, Z0, Z0
 	VCVTDQ2PS    Z0, Z0
-	VBROADCASTSS 24(DX), Y1
-	VBROADCASTSS 28(DX), Y14
-	VINSERTF64X4 $1, Y14, Z1, Z1
-	VMULPS       Z2, Z1, Z1
+	VMULPS       192(DX), Z2, Z1
 	VFMADD231PS  Z0, Z1, Z3
 
 	ADDQ         $210, SI
 	ADDQ         $256, DI
 	ADDQ         $256, AX
-	ADDQ         $288, DX
+	ADDQ         $512, DX
 	DECQ         CX
 	JNE          k68loop
 
