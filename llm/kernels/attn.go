@@ -5,5 +5,5 @@ package kernels
 const AttnTileKV = 64
 
 // AttnKernels reports whether AttnScores2 and AttnExpAcc are available
-// (AVX-512; not with DOCENT_KERNELS=go).
+// (AVX-512 or AVX2 with FMA and F16C; not with DOCENT_KERNELS=go).
 var AttnKernels bool

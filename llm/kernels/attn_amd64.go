@@ -14,9 +14,55 @@ func attnScores2AVX512(kt *float32, q0, q1 *float32, hd int, scale float32, m0, 
 //go:noescape
 func attnExpAccAVX512(kq *float32, mnew, ms float32, nt int, out *float32, hdv int, v *uint16, vstride int) float64
 
+//go:noescape
+func attnScores1AVX2(kt *float32, q *float32, hd int, scale float32, nt int, kq *float32) float32
+
+//go:noescape
+func attnExpAccAVX2(kq *float32, mnew, ms float32, nt int, out *float32, hdv int, v *uint16, vstride int) float64
+
+//go:noescape
+func siluMulAVX2(x, y *float32, n int)
+
+var (
+	hasAttnAVX512 = cpu.X86.HasAVX512F && cpu.X86.HasAVX512VL && cpu.X86.HasAVX512DQ &&
+		cpu.X86.HasAVX512BW && cpu.X86.HasOSXSAVE
+	hasAttnAVX2 = cpu.X86.HasAVX2 && cpu.X86.HasFMA && cpu.X86.HasF16C && cpu.X86.HasOSXSAVE
+	attnLevel   string // "avx512", "avx2" or "" (none)
+)
+
 func init() {
-	AttnKernels = cpu.X86.HasAVX512F && cpu.X86.HasAVX512VL && cpu.X86.HasAVX512DQ &&
-		cpu.X86.HasAVX512BW && cpu.X86.HasOSXSAVE && os.Getenv("DOCENT_KERNELS") != "go"
+	if os.Getenv("DOCENT_KERNELS") == "go" {
+		return
+	}
+	switch {
+	case hasAttnAVX512:
+		SetAttnKernelLevel("avx512")
+	case hasAttnAVX2:
+		SetAttnKernelLevel("avx2")
+	}
+}
+
+// AttnKernelLevels lists the instruction sets of the attention kernels that
+// this CPU can run, best first.
+func AttnKernelLevels() []string {
+	var l []string
+	if hasAttnAVX512 {
+		l = append(l, "avx512")
+	}
+	if hasAttnAVX2 {
+		l = append(l, "avx2")
+	}
+	return l
+}
+
+// SetAttnKernelLevel selects the attention kernels ("avx512", "avx2", or ""
+// for none: AttnKernels false) and returns the previous choice. For tests
+// and comparisons; not safe while kernels run.
+func SetAttnKernelLevel(level string) string {
+	prev := attnLevel
+	attnLevel = level
+	AttnKernels = level != ""
+	return prev
 }
 
 func tileMask(nt int) uint64 {
@@ -38,6 +84,10 @@ func AttnScores2(kt []float32, q0, q1 []float32, scale float32, nt0, nt1 int, kq
 	hd := len(q0)
 	_ = kt[hd*AttnTileKV-1]
 	_ = q1[hd-1]
+	if attnLevel == "avx2" {
+		return attnScores1AVX2(&kt[0], &q0[0], hd, scale, nt0, &kq0[0]),
+			attnScores1AVX2(&kt[0], &q1[0], hd, scale, nt1, &kq1[0])
+	}
 	return attnScores2AVX512(&kt[0], &q0[0], &q1[0], hd, scale, tileMask(nt0), tileMask(nt1), &kq0[0], &kq1[0])
 }
 
@@ -53,6 +103,9 @@ func AttnExpAcc(kq *[AttnTileKV]float32, mnew, ms float32, nt int, out []float32
 		panic("kernels: AttnExpAcc: bad shape")
 	}
 	_ = v[(nt-1)*vstride+hdv-1]
+	if attnLevel == "avx2" {
+		return attnExpAccAVX2(&kq[0], mnew, ms, nt, &out[0], hdv, &v[0], vstride)
+	}
 	return attnExpAccAVX512(&kq[0], mnew, ms, nt, &out[0], hdv, &v[0], vstride)
 }
 
@@ -69,6 +122,10 @@ func SiLUMul16(g, u []float32) int {
 		return 0
 	}
 	_ = u[n-1]
-	siluMulAVX512(&g[0], &u[0], n)
+	if attnLevel == "avx2" {
+		siluMulAVX2(&g[0], &u[0], n)
+	} else {
+		siluMulAVX512(&g[0], &u[0], n)
+	}
 	return n
 }

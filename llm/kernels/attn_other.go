@@ -14,3 +14,14 @@ func AttnExpAcc(kq *[AttnTileKV]float32, mnew, ms float32, nt int, out []float32
 
 // SiLUMul16 does nothing on this platform (see the amd64 version).
 func SiLUMul16(g, u []float32) int { return 0 }
+
+// AttnKernelLevels lists none on this platform.
+func AttnKernelLevels() []string { return nil }
+
+// SetAttnKernelLevel accepts only "" on this platform.
+func SetAttnKernelLevel(level string) string {
+	if level != "" {
+		panic("kernels: no attention kernels")
+	}
+	return ""
+}

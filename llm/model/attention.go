@@ -77,7 +77,9 @@ const fattnTileKV = 64
 // exponentials come from ggml's vectorised expf and are summed in 16-lane
 // groups (reduced like _mm512_reduce_add_ps) into a float64 that is added to
 // the float32 sum, and the value accumulator (float32) takes each key's
-// weight*value by a fused multiply-add, key by key.
+// weight*value by a fused multiply-add, key by key. This is the reference;
+// attnTask runs the SIMD form of attention_tiled.go (bit-identical) where
+// the CPU has its kernels.
 func tiledAttention(out, q []float32, kc, vc []uint16, nkv, kOff, kStride, vOff, vStride int, scale float32) {
 	hd, hdv := len(q), len(out)
 	for j := range out {

@@ -25,8 +25,19 @@ const (
 )
 
 // attnRef, set by DOCENT_ATTN=ref, keeps the reference tiledAttention (for
-// comparisons).
+// comparisons). DOCENT_ATTN=avx2 picks the AVX2 kernels on a CPU that has
+// AVX-512 too.
 var attnRef = os.Getenv("DOCENT_ATTN") == "ref"
+
+func init() {
+	if l := os.Getenv("DOCENT_ATTN"); l == "avx2" && kernels.AttnKernels {
+		for _, have := range kernels.AttnKernelLevels() {
+			if have == l {
+				kernels.SetAttnKernelLevel(l)
+			}
+		}
+	}
+}
 
 func tiledFastOK(d *Decoder) bool {
 	group := d.Heads / d.KVHeads

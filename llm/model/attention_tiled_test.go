@@ -123,10 +123,24 @@ func runTiledCase(t *testing.T, r *rand.Rand, c tiledCase) {
 	}
 }
 
-func TestTiledAttentionFast(t *testing.T) {
-	if !kernels.AttnKernels {
-		t.Skip("no AVX-512 attention kernels")
+// forAttnLevels runs f with each attention kernel level the CPU has.
+func forAttnLevels(t *testing.T, f func(t *testing.T)) {
+	levels := kernels.AttnKernelLevels()
+	if len(levels) == 0 {
+		t.Skip("no attention kernels")
 	}
+	for _, l := range levels {
+		t.Run(l, func(t *testing.T) {
+			prev := kernels.SetAttnKernelLevel(l)
+			defer kernels.SetAttnKernelLevel(prev)
+			f(t)
+		})
+	}
+}
+
+func TestTiledAttentionFast(t *testing.T) { forAttnLevels(t, testTiledAttentionFast) }
+
+func testTiledAttentionFast(t *testing.T) {
 	r := rand.New(rand.NewSource(1))
 	shapes := [][4]int{ // hd, hdv, heads, kvHeads
 		{64, 64, 14, 2}, {128, 128, 16, 8}, {64, 64, 4, 4}, {128, 128, 32, 4},
@@ -146,12 +160,15 @@ func TestTiledAttentionFast(t *testing.T) {
 }
 
 func FuzzTiledAttentionFast(f *testing.F) {
-	if !kernels.AttnKernels {
-		f.Skip("no AVX-512 attention kernels")
+	levels := kernels.AttnKernelLevels()
+	if len(levels) == 0 {
+		f.Skip("no attention kernels")
 	}
 	f.Add(int64(1), uint8(0), uint8(64), uint8(0), uint8(0))
 	f.Add(int64(2), uint8(1), uint8(100), uint8(50), uint8(2))
 	f.Fuzz(func(t *testing.T, seed int64, shape, ntok, n0, mode uint8) {
+		prev := kernels.SetAttnKernelLevel(levels[int(seed&1)%len(levels)])
+		defer kernels.SetAttnKernelLevel(prev)
 		shapes := [][4]int{{64, 64, 14, 2}, {128, 128, 16, 8}, {32, 16, 2, 1}, {48, 32, 6, 3}}
 		sh := shapes[int(shape)%len(shapes)]
 		c := tiledCase{hd: sh[0], hdv: sh[1], heads: sh[2], kvHeads: sh[3],
@@ -160,10 +177,9 @@ func FuzzTiledAttentionFast(f *testing.F) {
 	})
 }
 
-func TestSiLUMul16(t *testing.T) {
-	if !kernels.AttnKernels {
-		t.Skip("no AVX-512 kernels")
-	}
+func TestSiLUMul16(t *testing.T) { forAttnLevels(t, testSiLUMul16) }
+
+func testSiLUMul16(t *testing.T) {
 	r := rand.New(rand.NewSource(3))
 	for _, n := range []int{0, 5, 16, 37, 4864} {
 		for mode := 0; mode < 5; mode++ {
@@ -190,6 +206,54 @@ func TestSiLUMul16(t *testing.T) {
 					t.Fatalf("n=%d mode %d: [%d] = %g, want %g", n, mode, i, g[i], want[i])
 				}
 			}
+		}
+	}
+}
+
+// TestAttnExpAccVexpf checks the kernels' exponentials and sums against
+// vexpf and reduce16 over the whole range of the scores' differences,
+// subnormal results included.
+func TestAttnExpAccVexpf(t *testing.T) { forAttnLevels(t, testAttnExpAccVexpf) }
+
+func testAttnExpAccVexpf(t *testing.T) {
+	r := rand.New(rand.NewSource(4))
+	out := make([]float32, 16)
+	v := make([]uint16, 16)
+	for iter := 0; iter < 20000; iter++ {
+		var kq, x [fattnTileKV]float32
+		for i := range kq {
+			switch r.Intn(6) {
+			case 0:
+				x[i] = -float32(r.ExpFloat64() * 100)
+			case 1:
+				x[i] = -80 - float32(r.Float64()*30) // results near and below the normal range
+			case 2:
+				x[i] = -float32(r.Float64() * 200)
+			case 3:
+				x[i] = math.Float32frombits(r.Uint32()) // anything, NaN and Inf included
+			default:
+				x[i] = -float32(r.Float64() * 20)
+			}
+		}
+		mnew := float32(0)
+		if iter%2 == 1 {
+			mnew = float32(r.NormFloat64() * 10)
+		}
+		kq = x
+		got := kernels.AttnExpAcc(&kq, mnew, 1, 1, out, v, 16)
+		var want float64
+		for c := 0; c < fattnTileKV; c += 16 {
+			var lane [16]float32
+			for i := range lane {
+				lane[i] = vexpf(x[c+i] - mnew)
+				if !sameBits(kq[c+i], lane[i]) {
+					t.Fatalf("vexpf(%g - %g) = %g (%#08x), want %g (%#08x)", x[c+i], mnew, kq[c+i], math.Float32bits(kq[c+i]), lane[i], math.Float32bits(lane[i]))
+				}
+			}
+			want += float64(reduce16(&lane))
+		}
+		if got != want && !(got != got && want != want) {
+			t.Fatalf("sum %g, want %g", got, want)
 		}
 	}
 }
