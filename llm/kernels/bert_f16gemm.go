@@ -1,6 +1,8 @@
 package kernels
 
 import (
+	"sync/atomic"
+
 	"github.com/docent-dev/docent/llm/gguf"
 )
 
@@ -73,16 +75,30 @@ func (m *Matrix) MulF16ActsAdd(dst []float32, a *F16Acts, bias, res []float32, p
 		m.mulF16Range(dst, a, bias, res, 0, tiles)
 		return
 	}
-	p.RunTask(tiles, &f16TileTask{m: m, dst: dst, a: a, bias: bias, res: res})
+	// Threads claim chunks of row tiles as they go (not a fixed half each),
+	// so that one descheduled thread on a busy machine does not hold the
+	// other at the end of the product.
+	chunk := max(1, min(8, tiles/(4*p.threads)))
+	p.RunTask(p.threads, &f16TileTask{m: m, dst: dst, a: a, bias: bias, res: res, tiles: tiles, chunk: chunk})
 }
 
 type f16TileTask struct {
 	m              *Matrix
 	dst, bias, res []float32
 	a              *F16Acts
+	tiles, chunk   int
+	next           atomic.Int64
 }
 
-func (t *f16TileTask) Do(lo, hi int) { t.m.mulF16Range(t.dst, t.a, t.bias, t.res, lo, hi) }
+func (t *f16TileTask) Do(_, _ int) {
+	for {
+		lo := int(t.next.Add(int64(t.chunk))) - t.chunk
+		if lo >= t.tiles {
+			return
+		}
+		t.m.mulF16Range(t.dst, t.a, t.bias, t.res, lo, min(lo+t.chunk, t.tiles))
+	}
+}
 
 // addAfter adds bias[r] and then res[v*rows+r] to dst[v*rows+r].
 func addAfter(dst, bias, res []float32, rows, v, r int) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"sync"
+	"sync/atomic"
 
 	"github.com/docent-dev/docent/llm/gguf"
 	"github.com/docent-dev/docent/llm/kernels"
@@ -157,10 +158,18 @@ func (e *Encoder) forward(ctx context.Context, sc *bertScratch, seqs [][]int32, 
 
 		// Self-attention, one (sequence, head) pair per work item.
 		att := sc.att
-		e.pool.Run(len(seqs)*H, func(lo, hi int) {
+		// Threads claim (sequence, head) items one at a time, so that a
+		// descheduled thread does not leave the other waiting.
+		var next atomic.Int64
+		items := len(seqs) * H
+		e.pool.Run(min(items, e.pool.Threads()), func(_, _ int) {
 			var scores []float32
 			var as kernels.AttnScratch
-			for it := lo; it < hi; it++ {
+			for {
+				it := int(next.Add(1)) - 1
+				if it >= items {
+					return
+				}
 				si, h := it/H, it%H
 				st, L := sc.starts[si], len(seqs[si])
 				if !e.info.Causal {
