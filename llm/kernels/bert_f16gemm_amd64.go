@@ -4,7 +4,7 @@ package kernels
 
 import "golang.org/x/sys/cpu"
 
-var hasBertAVX512 = hasAVX2 && cpu.X86.HasAVX512F && cpu.X86.HasAVX512VL && cpu.X86.HasAVX512BW && cpu.X86.HasAVX512DQ && cpu.X86.HasBMI2
+var hasAVX512Bert = hasAVX2 && cpu.X86.HasAVX512F && cpu.X86.HasAVX512VL && cpu.X86.HasAVX512BW && cpu.X86.HasAVX512DQ && cpu.X86.HasBMI2
 
 var (
 	// bertF16TileImpl computes nt tiles of four F16 weight rows (rowBytes
@@ -18,7 +18,7 @@ var (
 )
 
 func init() {
-	if hasBertAVX512 {
+	if hasAVX512Bert {
 		bertF16TileImpl = bertF16Tile4x6Go
 		roundF16Impl = roundF16AVX512Go
 	}

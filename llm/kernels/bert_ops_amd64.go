@@ -2,7 +2,7 @@
 
 package kernels
 
-func hasBertOps() bool { return hasBertAVX512 }
+func hasBertOps() bool { return hasAVX512Bert }
 
 //go:noescape
 func bertQK4(q *float32, qstride int, hd int, kt *float32, ldk int, n16 int, s *float32, lds int)
