@@ -47,5 +47,7 @@ func useGoKernels() {
 	dotQ5_0x4Impl = nil
 	scaleRoundF16Impl = scaleRoundF16Go
 	axpyRoundF16Impl = axpyRoundF16Go
+	// Tile kernels (gemm.go).
+	gemmQ8_0Impl = nil
 	backend = "go"
 }

@@ -84,6 +84,7 @@ func useAsmKernels() {
 	scaleRoundF16Impl = scaleRoundF16AVX2Go
 	axpyRoundF16Impl = axpyRoundF16AVX2Go
 	backend = "avx2+fma+f16c"
+	useGemmKernels() // tile kernels for prefill, gemm_amd64.go
 }
 
 func dotQ8_0AVX2Go(row []byte, q []int8, d []float32) float32 {

@@ -185,9 +185,13 @@ func (t *matmulTask) Do(lo, hi int) {
 }
 
 func (m *Matrix) mulRange(dst []float32, a *Acts, r0, r1 int) {
+	if g := m.gemmKernel(a); g != nil {
+		m.mulRangeTiled(dst, a, r0, r1, g)
+		return
+	}
 	rows := m.Rows
 	for r := r0; r < r1; r++ {
-		for v := m.mulRow4(dst, a, r); v < a.n; v++ {
+		for v := m.mulRow4(dst, a, r, 0); v < a.n; v++ {
 			dst[v*rows+r] = m.dotRow(r, a, v)
 		}
 	}

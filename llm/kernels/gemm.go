@@ -1,0 +1,61 @@
+package kernels
+
+import "github.com/docent-dev/docent/llm/gguf"
+
+// Register-blocked prefill kernels: a tile of gemmRows weight rows against
+// gemmVecs activation vectors per call, results written to dst like
+// mulRow4. Per (row, vector) pair they compute exactly what the one-vector
+// kernels compute. nil where the CPU has no such kernel (gemm_amd64.go sets
+// them).
+const (
+	gemmRows = 2
+	gemmVecs = 8
+	// Rows per cache block: the activation tile of gemmVecs vectors stays
+	// in L1 while this many rows pass against it.
+	gemmRowBlock = 16
+)
+
+type gemmFunc func(m *Matrix, dst []float32, a *Acts, r, v int)
+
+var (
+	gemmQ8_0Impl gemmFunc
+)
+
+func (m *Matrix) gemmKernel(a *Acts) gemmFunc {
+	if a.n < gemmVecs {
+		return nil
+	}
+	switch m.Type {
+	case gguf.Q8_0:
+		return gemmQ8_0Impl
+	}
+	return nil
+}
+
+// mulRangeTiled is mulRange with a tile kernel g: rows in blocks of
+// gemmRowBlock, and within a block the vectors in groups of gemmVecs, each
+// group against all the block's rows (weights and activations both stay in
+// cache). Leftover rows and vectors take the one-row kernels.
+func (m *Matrix) mulRangeTiled(dst []float32, a *Acts, r0, r1 int, g gemmFunc) {
+	rows, n := m.Rows, a.n
+	nv := n / gemmVecs * gemmVecs
+	for rc := r0; rc < r1; rc += gemmRowBlock {
+		re := min(rc+gemmRowBlock, r1)
+		rt := rc + (re-rc)/gemmRows*gemmRows
+		for v := 0; v < nv; v += gemmVecs {
+			for r := rc; r < rt; r += gemmRows {
+				g(m, dst, a, r, v)
+			}
+		}
+		for r := rc; r < rt; r++ {
+			for v := m.mulRow4(dst, a, r, nv); v < n; v++ {
+				dst[v*rows+r] = m.dotRow(r, a, v)
+			}
+		}
+		for r := rt; r < re; r++ {
+			for v := m.mulRow4(dst, a, r, 0); v < n; v++ {
+				dst[v*rows+r] = m.dotRow(r, a, v)
+			}
+		}
+	}
+}

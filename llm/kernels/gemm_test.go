@@ -1,0 +1,164 @@
+package kernels
+
+import (
+	"math/rand"
+	"testing"
+
+	"github.com/docent-dev/docent/llm/gguf"
+)
+
+// The tile kernels (gemm.go) must give, per (row, vector) pair, exactly the
+// one-vector Go kernel's result.
+
+var gemmTypes = []gguf.GGMLType{gguf.Q8_0, gguf.Q5_0, gguf.Q4_K, gguf.Q6_K, gguf.F16}
+
+// checkGemm multiplies m with n vectors x with the current kernels (tile
+// kernels included, on a pool of 2 to cross chunk borders) and compares
+// every output with dotRow under the Go kernels.
+func checkGemm(t testing.TB, m *Matrix, x []float32, n int, what string) {
+	got := make([]float32, n*m.Rows)
+	p := NewPool(2)
+	defer p.Close()
+	kind := Backend()
+	m.MatMul(got, x, n, p)
+	var a Acts
+	a.Prepare(m.Type, x, n, m.Cols)
+	wasGo := Backend() == "go"
+	useGoKernels()
+	defer func() {
+		if !wasGo {
+			useAsmKernels()
+		}
+	}()
+	for v := 0; v < n; v++ {
+		for r := 0; r < m.Rows; r++ {
+			want := m.dotRow(r, &a, v)
+			if g := got[v*m.Rows+r]; !sameFloat(g, want) {
+				t.Fatalf("%s %s %dx%d n=%d: row %d vector %d: %s %v, go %v", what, m.Type, m.Rows, m.Cols, n, r, v, kind, g, want)
+			}
+		}
+	}
+}
+
+func TestGemmMatchesGo(t *testing.T) {
+	requireAsm(t)
+	rng := rand.New(rand.NewSource(11))
+	for _, typ := range gemmTypes {
+		for _, sh := range [][3]int{{37, 512, 8}, {40, 256, 16}, {33, 768, 13}, {64, 1024, 24}, {18, 2304, 9}} {
+			rows, cols, n := sh[0], sh[1], sh[2]
+			m := randMatrix(t, rng, typ, rows, cols)
+			checkGemm(t, m, randActs(rng, n*cols), n, "quantized")
+			// Arbitrary weight bytes (finite scales): extreme integer values.
+			raw := append([]byte(nil), m.Data...)
+			for i := range raw {
+				raw[i] = byte(rng.Intn(256))
+			}
+			tameScales(typ, raw, m.rowBytes)
+			m2, err := NewMatrix(typ, rows, cols, raw)
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkGemm(t, m2, randActs(rng, n*cols), n, "random bytes")
+		}
+	}
+}
+
+// tameScales makes the F16 scales of every block finite (so that results
+// are numbers, which compare exactly).
+func tameScales(typ gguf.GGMLType, data []byte, rowBytes int) {
+	switch typ {
+	case gguf.Q8_0:
+		for o := 0; o < len(data); o += 34 {
+			tameF16(data[o:])
+		}
+	case gguf.Q5_0:
+		for o := 0; o < len(data); o += 22 {
+			tameF16(data[o:])
+		}
+	case gguf.Q4_K:
+		for o := 0; o < len(data); o += 144 {
+			tameF16(data[o:])
+			tameF16(data[o+2:])
+		}
+	case gguf.Q6_K:
+		for o := 0; o < len(data); o += 210 {
+			tameF16(data[o+208:])
+		}
+	case gguf.F16:
+		for o := 0; o < len(data); o += 2 {
+			tameF16(data[o:])
+		}
+	}
+}
+
+// FuzzGemm: the fuzzer picks the type, the shape and the seed of weights
+// (arbitrary bytes) and activations. Run with
+//
+//	go test -run '^$' -fuzz FuzzGemm -fuzztime 60s ./llm/kernels/
+func FuzzGemm(f *testing.F) {
+	f.Add(uint8(0), uint8(3), uint8(2), uint8(8), int64(1))
+	f.Add(uint8(1), uint8(5), uint8(3), uint8(17), int64(2))
+	f.Add(uint8(2), uint8(4), uint8(1), uint8(16), int64(3))
+	f.Add(uint8(3), uint8(6), uint8(2), uint8(11), int64(4))
+	f.Add(uint8(4), uint8(7), uint8(1), uint8(9), int64(5))
+	f.Fuzz(func(t *testing.T, ti, rows, blocks, n uint8, seed int64) {
+		if Backend() == "go" {
+			t.Skip()
+		}
+		typ := gemmTypes[int(ti)%len(gemmTypes)]
+		r := 1 + int(rows)%40
+		nv := 1 + int(n)%40
+		cols := (1 + int(blocks)%6) * 256
+		if typ == gguf.Q8_0 || typ == gguf.Q5_0 || typ == gguf.F16 {
+			cols = (1 + int(blocks)%40) * 32
+		}
+		rng := rand.New(rand.NewSource(seed))
+		m := randMatrix(t, rng, typ, r, cols)
+		if seed&1 == 1 {
+			for i := range m.Data {
+				m.Data[i] = byte(rng.Intn(256))
+			}
+			tameScales(typ, m.Data, m.rowBytes)
+		}
+		checkGemm(t, m, randActs(rng, nv*cols), nv, "fuzz")
+	})
+}
+
+// BenchmarkGemm: the tile kernels against the one-row kernels (x4) on a
+// 128-vector product of Qwen2.5-0.5B's FFN shape, one thread.
+func BenchmarkGemm(b *testing.B) {
+	if Backend() == "go" {
+		b.Skip()
+	}
+	rng := rand.New(rand.NewSource(1))
+	const rows, cols, n = 1024, 896, 128
+	for _, typ := range gemmTypes {
+		c := cols
+		if typ == gguf.Q4_K || typ == gguf.Q6_K {
+			c = 1024
+		}
+		w := randVec(rng, rows*c, 0.1)
+		data, _ := gguf.Quantize(typ, w)
+		m, _ := NewMatrix(typ, rows, c, data)
+		x := randVec(rng, n*c, 1)
+		dst := make([]float32, n*rows)
+		var a Acts
+		a.Prepare(typ, x, n, c)
+		b.Run(typ.String()+"/x4", func(b *testing.B) {
+			for b.Loop() {
+				for r := 0; r < rows; r++ {
+					for v := m.mulRow4(dst, &a, r, 0); v < n; v++ {
+						dst[v*rows+r] = m.dotRow(r, &a, v)
+					}
+				}
+			}
+		})
+		if g := m.gemmKernel(&a); g != nil {
+			b.Run(typ.String()+"/tile", func(b *testing.B) {
+				for b.Loop() {
+					m.mulRangeTiled(dst, &a, 0, rows, g)
+				}
+			})
+		}
+	}
+}
