@@ -27,6 +27,13 @@ type Acts struct {
 	d    []float32 // one scale per block
 	bs   []int16   // Q8_K: 16 partial sums per block
 	s    []float32 // Q8_1: d * sum(q) per block, F16-rounded
+
+	// Q8_0 with n >= gemmVecs: the vectors in groups of gemmVecs,
+	// transposed for the tile kernels (gemm.go). xt[((g*nb+b)*8+k)*32+4t+j]
+	// is byte 4k+j of block b of vector 8g+t, plus 128 (as uint8);
+	// dt[(g*nb+b)*8+t] is that block's scale.
+	xt []uint8
+	dt []float32
 }
 
 type actKind uint8
@@ -90,6 +97,7 @@ func (a *Acts) Prepare(t gguf.GGMLType, x []float32, n, cols int) {
 		for b := 0; b < nb; b++ {
 			a.d[b] = quantQ8_0(x[b*32:b*32+32], a.q[b*32:b*32+32])
 		}
+		a.transposeQ8_0()
 	case actQ8_1:
 		nb := n * cols / 32
 		a.q = growI8(a.q, n*cols)
@@ -115,6 +123,40 @@ func (a *Acts) Prepare(t gguf.GGMLType, x []float32, n, cols int) {
 		a.bs = a.bs[:nb*16]
 		for b := 0; b < nb; b++ {
 			a.d[b] = quantQ8_K(x[b*256:b*256+256], a.q[b*256:b*256+256], a.bs[b*16:b*16+16])
+		}
+	}
+}
+
+// transposeQ8_0 fills xt and dt (when there are gemmVecs vectors or more).
+func (a *Acts) transposeQ8_0() {
+	groups := a.n / gemmVecs
+	nb := a.cols / 32
+	if groups == 0 {
+		a.xt, a.dt = a.xt[:0], a.dt[:0]
+		return
+	}
+	if cap(a.xt) < groups*nb*256 {
+		a.xt = make([]uint8, groups*nb*256)
+	}
+	a.xt = a.xt[:groups*nb*256]
+	a.dt = growF32(a.dt, groups*nb*8)
+	c := a.cols
+	for g := 0; g < groups; g++ {
+		for t := 0; t < gemmVecs; t++ {
+			v := g*gemmVecs + t
+			q := a.q[v*c : (v+1)*c]
+			for b := 0; b < nb; b++ {
+				a.dt[(g*nb+b)*8+t] = a.d[v*nb+b]
+				blk := q[b*32 : b*32+32 : b*32+32]
+				out := a.xt[(g*nb+b)*256:]
+				for k := 0; k < 8; k++ {
+					o := out[k*32+4*t : k*32+4*t+4 : k*32+4*t+4]
+					o[0] = uint8(blk[4*k]) ^ 0x80
+					o[1] = uint8(blk[4*k+1]) ^ 0x80
+					o[2] = uint8(blk[4*k+2]) ^ 0x80
+					o[3] = uint8(blk[4*k+3]) ^ 0x80
+				}
+			}
 		}
 	}
 }

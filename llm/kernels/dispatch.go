@@ -49,5 +49,6 @@ func useGoKernels() {
 	axpyRoundF16Impl = axpyRoundF16Go
 	// Tile kernels (gemm.go).
 	gemmQ8_0Impl = nil
+	gemmQ5_0Impl = nil
 	backend = "go"
 }

@@ -17,17 +17,26 @@ const (
 
 type gemmFunc func(m *Matrix, dst []float32, a *Acts, r, v int)
 
+// A gemmRange computes rows r0..r1-1 of m against all a.n vectors.
+type gemmRange func(m *Matrix, dst []float32, a *Acts, r0, r1 int)
+
 var (
-	gemmQ8_0Impl gemmFunc
+	gemmQ8_0Impl gemmRange
+	gemmQ5_0Impl gemmRange
 )
 
-func (m *Matrix) gemmKernel(a *Acts) gemmFunc {
+func (m *Matrix) gemmKernel(a *Acts) gemmRange {
 	if a.n < gemmVecs {
 		return nil
 	}
 	switch m.Type {
 	case gguf.Q8_0:
 		return gemmQ8_0Impl
+	case gguf.Q5_0:
+		if len(a.xt) == 0 {
+			return nil
+		}
+		return gemmQ5_0Impl
 	}
 	return nil
 }

@@ -16,6 +16,12 @@ import (
 //go:noescape
 func gemmQ8_0x2x8(row *byte, rowStride int, q *int8, qStride int, d *float32, dStride int, nb int, out *float32)
 
+//go:noescape
+func unpackQ5_0(row *byte, nb int, w *int8, nc *int32, dw *float32)
+
+//go:noescape
+func gemmQ5_0x4x8(w *int8, nc *int32, dw *float32, nbRow int, xt *uint8, dt *float32, nb int, out *float32)
+
 var hasGemmVNNI = cpu.X86.HasAVX512F && cpu.X86.HasAVX512BW && cpu.X86.HasAVX512VL &&
 	cpu.X86.HasAVX512VNNI && cpu.X86.HasOSXSAVE
 
@@ -27,7 +33,73 @@ func useGemmKernels() {
 	if !hasGemmVNNI || gemmOff {
 		return
 	}
-	gemmQ8_0Impl = gemmQ8_0Tile
+	gemmQ8_0Impl = gemmQ8_0Range
+	gemmQ5_0Impl = gemmQ5_0Range
+}
+
+func gemmQ8_0Range(m *Matrix, dst []float32, a *Acts, r0, r1 int) {
+	m.mulRangeTiled(dst, a, r0, r1, gemmQ8_0Tile)
+}
+
+// q5Chunk is how many blocks of four rows gemmQ5_0Range unpacks at a time
+// (its scratch space lives on the stack).
+const q5Chunk = 128
+
+// gemmQ5_0Range computes rows r0..r1-1 of a Q5_0 matrix against all
+// vectors: four rows at a time are unpacked to signed bytes (q5Chunk blocks
+// at a time), then run against the transposed activations (a.xt, a.dt) of
+// each group of 8 vectors. Rows and vectors left over take mulRow4.
+func gemmQ5_0Range(m *Matrix, dst []float32, a *Acts, r0, r1 int) {
+	var w [4 * q5Chunk * 32]int8
+	var nc [4 * q5Chunk]int32
+	var dw [4 * q5Chunk]float32
+	var out [4][8]float32
+	rows, n := m.Rows, a.n
+	nbAll := m.Cols / 32
+	groups := n / gemmVecs
+	nv := groups * gemmVecs
+	_ = a.xt[groups*nbAll*256-1]
+	_ = a.dt[groups*nbAll*8-1]
+	r := r0
+	for ; r+4 <= r1; r += 4 {
+		for b0 := 0; b0 < nbAll; b0 += q5Chunk {
+			nb := min(q5Chunk, nbAll-b0)
+			for i := 0; i < 4; i++ {
+				row := m.Data[(r+i)*m.rowBytes+b0*22 : (r+i)*m.rowBytes+(b0+nb)*22]
+				unpackQ5_0(&row[0], nb, &w[i*q5Chunk*32], &nc[i*q5Chunk], &dw[i*q5Chunk])
+			}
+			for g := 0; g < groups; g++ {
+				v := g * gemmVecs
+				if b0 == 0 {
+					out = [4][8]float32{}
+				} else {
+					for i := 0; i < 4; i++ {
+						for j := 0; j < 8; j++ {
+							out[i][j] = dst[(v+j)*rows+r+i]
+						}
+					}
+				}
+				xo := (g*nbAll + b0) * 256
+				do := (g*nbAll + b0) * 8
+				gemmQ5_0x4x8(&w[0], &nc[0], &dw[0], q5Chunk, &a.xt[xo], &a.dt[do], nb, &out[0][0])
+				for i := 0; i < 4; i++ {
+					for j := 0; j < 8; j++ {
+						dst[(v+j)*rows+r+i] = out[i][j]
+					}
+				}
+			}
+		}
+		for i := 0; i < 4; i++ {
+			for v := m.mulRow4(dst, a, r+i, nv); v < n; v++ {
+				dst[v*rows+r+i] = m.dotRow(r+i, a, v)
+			}
+		}
+	}
+	for ; r < r1; r++ {
+		for v := m.mulRow4(dst, a, r, 0); v < n; v++ {
+			dst[v*rows+r] = m.dotRow(r, a, v)
+		}
+	}
 }
 
 // gemmQ8_0Tile computes rows r, r+1 of m against vectors v..v+7 of a.

@@ -63,8 +63,9 @@ TEXT ·gemmQ8_0x2x8(SB), NOSPLIT, $0-64
 	VPXORD Y14, Y14, Y14
 	VPXORD Y15, Y15, Y15
 	VPXORD Y30, Y30, Y30
-	MOVL $0x80808080, R15
-	VPBROADCASTD R15, Y23
+	MOVL $0x80808080, CX
+	VPBROADCASTD CX, Y23
+	MOVQ nb+48(FP), CX
 	TESTQ CX, CX
 	JEQ  g8done
 
@@ -116,5 +117,168 @@ g8done:
 	VMOVUPS Y13, 416(R8)
 	VMOVUPS Y14, 448(R8)
 	VMOVUPS Y15, 480(R8)
+	VZEROUPPER
+	RET
+
+DATA g5shuf<>+0(SB)/8, $0x0000000000000000
+DATA g5shuf<>+8(SB)/8, $0x0101010101010101
+DATA g5shuf<>+16(SB)/8, $0x0202020202020202
+DATA g5shuf<>+24(SB)/8, $0x0303030303030303
+GLOBL g5shuf<>(SB), RODATA|NOPTR, $32
+DATA g5bits<>+0(SB)/8, $0x7fbfdfeff7fbfdfe
+DATA g5bits<>+8(SB)/8, $0x7fbfdfeff7fbfdfe
+DATA g5bits<>+16(SB)/8, $0x7fbfdfeff7fbfdfe
+DATA g5bits<>+24(SB)/8, $0x7fbfdfeff7fbfdfe
+GLOBL g5bits<>(SB), RODATA|NOPTR, $32
+
+// func unpackQ5_0(row *byte, nb int, w *int8, nc *int32, dw *float32)
+// Unpacks nb Q5_0 blocks: w receives the 32 signed values (q-16) of each
+// block, nc the block's -128*sum(w) and dw its scale as float32.
+TEXT ·unpackQ5_0(SB), NOSPLIT, $0-40
+	MOVQ         row+0(FP), SI
+	MOVQ         nb+8(FP), CX
+	MOVQ         w+16(FP), DI
+	MOVQ         nc+24(FP), DX
+	MOVQ         dw+32(FP), BX
+	MOVL         $0x0f0f0f0f, AX
+	VMOVD        AX, X1
+	VPBROADCASTD X1, Y1
+	MOVL         $0xf0f0f0f0, AX
+	VMOVD        AX, X6
+	VPBROADCASTD X6, Y6
+	MOVL         $0x80808080, AX
+	VMOVD        AX, X7
+	VPBROADCASTD X7, Y7
+	VPCMPEQB     Y8, Y8, Y8
+	VPXOR        Y9, Y9, Y9
+	TESTQ        CX, CX
+	JEQ          u5done
+
+u5loop:
+	VMOVDQU      6(SI), X2
+	VPSRLW       $4, X2, X3
+	VINSERTI128  $1, X3, Y2, Y2
+	VPAND        Y1, Y2, Y2
+	VPBROADCASTD 2(SI), Y3
+	VPSHUFB      g5shuf<>(SB), Y3, Y3
+	VPOR         g5bits<>(SB), Y3, Y3
+	VPCMPEQB     Y8, Y3, Y3
+	VPANDN       Y6, Y3, Y3
+	VPOR         Y3, Y2, Y2
+	VMOVDQU      Y2, (DI)
+	// sum(w) = sum(w+128) - 4096; nc = -128*sum(w) = 524288 - 128*sum(w+128)
+	VPXOR        Y7, Y2, Y4
+	VPSADBW      Y9, Y4, Y4
+	VEXTRACTI128 $1, Y4, X5
+	VPADDQ       X5, X4, X4
+	VPSHUFD      $0x4e, X4, X5
+	VPADDQ       X5, X4, X4
+	VMOVD        X4, AX
+	SHLL         $7, AX
+	MOVL         $524288, R8
+	SUBL         AX, R8
+	MOVL         R8, (DX)
+	MOVWLZX      (SI), AX
+	VMOVD        AX, X5
+	VCVTPH2PS    X5, X5
+	VMOVSS       X5, (BX)
+	ADDQ         $22, SI
+	ADDQ         $32, DI
+	ADDQ         $4, DX
+	ADDQ         $4, BX
+	DECQ         CX
+	JNE          u5loop
+
+u5done:
+	VZEROUPPER
+	RET
+
+// Q5_0 (unpacked by unpackQ5_0) x transposed Q8_0 activations: 4 rows x 8
+// vectors, the vectors in the lanes. Per block, X'_k (k = 0..7) holds bytes
+// 4k..4k+3 of the 8 vectors, offset by 128; VPDPBUSD with the row's bytes
+// 4k..4k+3 broadcast gives, per lane, the exact block sum plus 128*sum(w),
+// which the accumulator's start value (nc) removes. Then per lane as
+// dotQ5_0: sum += float32(s) * (d_w*d_x).
+#define Q5ROW(wreg, ncmem, dwmem, sum) \
+	VPBROADCASTD ncmem, Y24; \
+	VPDPBUSD.BCST 0(wreg), Y0, Y24; \
+	VPDPBUSD.BCST 4(wreg), Y1, Y24; \
+	VPDPBUSD.BCST 8(wreg), Y2, Y24; \
+	VPDPBUSD.BCST 12(wreg), Y3, Y24; \
+	VPDPBUSD.BCST 16(wreg), Y4, Y24; \
+	VPDPBUSD.BCST 20(wreg), Y5, Y24; \
+	VPDPBUSD.BCST 24(wreg), Y6, Y24; \
+	VPDPBUSD.BCST 28(wreg), Y7, Y24; \
+	VCVTDQ2PS    Y24, Y24; \
+	VMULPS.BCST  dwmem, Y8, Y25; \
+	Q5ACC(Y25, Y24, sum)
+
+#ifdef GOAMD64_v3
+#define Q5ACC(sc, s, sum) VFMADD231PS sc, s, sum
+#else
+#ifdef GOAMD64_v4
+#define Q5ACC(sc, s, sum) VFMADD231PS sc, s, sum
+#else
+#define Q5ACC(sc, s, sum) VMULPS sc, s, s; VADDPS s, sum, sum
+#endif
+#endif
+
+// func gemmQ5_0x4x8(w *int8, nc *int32, dw *float32, nbRow int, xt *uint8, dt *float32, nb int, out *float32)
+// w, nc, dw: four unpacked rows, nbRow blocks apart (of which nb are used);
+// xt, dt: the transposed activations of 8 vectors; out: [4][8] sums, in
+// and out.
+TEXT ·gemmQ5_0x4x8(SB), NOSPLIT, $0-64
+	MOVQ w+0(FP), SI
+	MOVQ nc+8(FP), DX
+	MOVQ dw+16(FP), BX
+	MOVQ nbRow+24(FP), R8
+	MOVQ xt+32(FP), DI
+	MOVQ dt+40(FP), R12
+	MOVQ nb+48(FP), CX
+	MOVQ out+56(FP), R13
+	MOVQ R8, R10
+	SHLQ $2, R10          // 4 nbRow: nc/dw row stride
+	LEAQ (R10)(R10*2), R11 // 3 strides
+	SHLQ $5, R8           // 32 nbRow: w row stride
+	LEAQ (SI)(R8*1), AX
+	LEAQ (SI)(R8*2), R9
+	LEAQ (R9)(R8*1), R14
+	VMOVUPS 0(R13), Y16
+	VMOVUPS 32(R13), Y17
+	VMOVUPS 64(R13), Y18
+	VMOVUPS 96(R13), Y19
+	TESTQ CX, CX
+	JEQ  g5done
+
+g5loop:
+	VMOVDQU32 0(DI), Y0
+	VMOVDQU32 32(DI), Y1
+	VMOVDQU32 64(DI), Y2
+	VMOVDQU32 96(DI), Y3
+	VMOVDQU32 128(DI), Y4
+	VMOVDQU32 160(DI), Y5
+	VMOVDQU32 192(DI), Y6
+	VMOVDQU32 224(DI), Y7
+	VMOVUPS   (R12), Y8
+	Q5ROW(SI, (DX), (BX), Y16)
+	Q5ROW(AX, (DX)(R10*1), (BX)(R10*1), Y17)
+	Q5ROW(R9, (DX)(R10*2), (BX)(R10*2), Y18)
+	Q5ROW(R14, (DX)(R11*1), (BX)(R11*1), Y19)
+	ADDQ $32, SI
+	ADDQ $32, AX
+	ADDQ $32, R9
+	ADDQ $32, R14
+	ADDQ $4, DX
+	ADDQ $4, BX
+	ADDQ $256, DI
+	ADDQ $32, R12
+	DECQ CX
+	JNE  g5loop
+
+g5done:
+	VMOVUPS Y16, 0(R13)
+	VMOVUPS Y17, 32(R13)
+	VMOVUPS Y18, 64(R13)
+	VMOVUPS Y19, 96(R13)
 	VZEROUPPER
 	RET

@@ -186,7 +186,7 @@ func (t *matmulTask) Do(lo, hi int) {
 
 func (m *Matrix) mulRange(dst []float32, a *Acts, r0, r1 int) {
 	if g := m.gemmKernel(a); g != nil {
-		m.mulRangeTiled(dst, a, r0, r1, g)
+		g(m, dst, a, r0, r1)
 		return
 	}
 	rows := m.Rows
