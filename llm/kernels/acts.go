@@ -94,9 +94,7 @@ func (a *Acts) Prepare(t gguf.GGMLType, x []float32, n, cols int) {
 		nb := n * cols / 32
 		a.q = growI8(a.q, n*cols)
 		a.d = growF32(a.d, nb)
-		for b := 0; b < nb; b++ {
-			a.d[b] = quantQ8_0(x[b*32:b*32+32], a.q[b*32:b*32+32])
-		}
+		quantQ8_0RowsImpl(x, a.q, a.d)
 		a.transposeQ8_0()
 	case actQ8_1:
 		nb := n * cols / 32

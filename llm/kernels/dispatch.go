@@ -50,5 +50,6 @@ func useGoKernels() {
 	// Tile kernels (gemm.go).
 	gemmQ8_0Impl = nil
 	gemmQ5_0Impl = nil
+	quantQ8_0RowsImpl = quantQ8_0Rows
 	backend = "go"
 }

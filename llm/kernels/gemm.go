@@ -20,6 +20,15 @@ type gemmFunc func(m *Matrix, dst []float32, a *Acts, r, v int)
 // A gemmRange computes rows r0..r1-1 of m against all a.n vectors.
 type gemmRange func(m *Matrix, dst []float32, a *Acts, r0, r1 int)
 
+// quantQ8_0RowsImpl quantizes len(d) blocks of 32 as quantQ8_0 does.
+var quantQ8_0RowsImpl = quantQ8_0Rows
+
+func quantQ8_0Rows(x []float32, q []int8, d []float32) {
+	for b := range d {
+		d[b] = quantQ8_0(x[b*32:b*32+32], q[b*32:b*32+32])
+	}
+}
+
 var (
 	gemmQ8_0Impl gemmRange
 	gemmQ5_0Impl gemmRange

@@ -22,6 +22,9 @@ func unpackQ5_0(row *byte, nb int, w *int8, nc *int32, dw *float32)
 //go:noescape
 func gemmQ5_0x4x8(w *int8, nc *int32, dw *float32, nbRow int, xt *uint8, dt *float32, nb int, out *float32)
 
+//go:noescape
+func quantQ8_0AVX512(x *float32, q *int8, d *float32, nb int) int
+
 var hasGemmVNNI = cpu.X86.HasAVX512F && cpu.X86.HasAVX512BW && cpu.X86.HasAVX512VL &&
 	cpu.X86.HasAVX512VNNI && cpu.X86.HasOSXSAVE
 
@@ -35,6 +38,23 @@ func useGemmKernels() {
 	}
 	gemmQ8_0Impl = gemmQ8_0Range
 	gemmQ5_0Impl = gemmQ5_0Range
+	quantQ8_0RowsImpl = quantQ8_0RowsAVX512
+}
+
+func quantQ8_0RowsAVX512(x []float32, q []int8, d []float32) {
+	nb := len(d)
+	if nb == 0 {
+		return
+	}
+	_ = x[nb*32-1]
+	_ = q[nb*32-1]
+	for b := 0; b < nb; {
+		b += quantQ8_0AVX512(&x[b*32], &q[b*32], &d[b], nb-b)
+		if b < nb {
+			d[b] = quantQ8_0(x[b*32:b*32+32], q[b*32:b*32+32])
+			b++
+		}
+	}
 }
 
 func gemmQ8_0Range(m *Matrix, dst []float32, a *Acts, r0, r1 int) {

@@ -282,3 +282,70 @@ g5done:
 	VMOVUPS Y19, 96(R13)
 	VZEROUPPER
 	RET
+
+// func quantQ8_0AVX512(x *float32, q *int8, d *float32, nb int) int
+// quantQ8_0 of nb consecutive blocks of 32. It stops before the first block
+// holding an infinity or NaN (which the Go code handles) and returns how
+// many blocks it did; also before a block whose 127/amax overflows.
+TEXT ·quantQ8_0AVX512(SB), NOSPLIT, $0-40
+	MOVQ x+0(FP), SI
+	MOVQ q+8(FP), DI
+	MOVQ d+16(FP), DX
+	MOVQ nb+24(FP), CX
+	XORQ R8, R8
+	MOVL $0x7fffffff, AX
+	VPBROADCASTD AX, Z7
+	MOVL $0x42fe0000, AX // 127
+	VMOVD AX, X6
+	TESTQ CX, CX
+	JEQ  qq0done
+
+qq0loop:
+	VMOVUPS (SI), Z0
+	VMOVUPS 64(SI), Z1
+	VPANDD  Z7, Z0, Z2
+	VPANDD  Z7, Z1, Z3
+	VPMAXSD Z3, Z2, Z2
+	VEXTRACTI64X4 $1, Z2, Y3
+	VPMAXSD Y3, Y2, Y2
+	VEXTRACTI128 $1, Y2, X3
+	VPMAXSD X3, X2, X2
+	VPSHUFD $0x4e, X2, X3
+	VPMAXSD X3, X2, X2
+	VPSHUFD $0xb1, X2, X3
+	VPMAXSD X3, X2, X2
+	VMOVD   X2, AX
+	CMPL    AX, $0x7f800000
+	JAE     qq0done
+	// d = F16(amax/127)
+	VDIVSS  X6, X2, X3
+	VCVTPS2PH $0, X3, X3
+	VCVTPH2PS X3, X3
+	VMOVSS  X3, (DX)
+	// id = 127/amax, or 0
+	VXORPS  X4, X4, X4
+	TESTL   AX, AX
+	JEQ     qq0zero
+	VDIVSS  X2, X6, X4
+	VMOVD   X4, AX
+	CMPL    AX, $0x7f800000 // 127/amax overflowed: the Go code's case
+	JEQ     qq0done
+qq0zero:
+	VBROADCASTSS X4, Z4
+	VMULPS    Z4, Z0, Z0
+	VMULPS    Z4, Z1, Z1
+	VCVTPS2DQ Z0, Z0
+	VCVTPS2DQ Z1, Z1
+	VPMOVSDB  Z0, (DI)
+	VPMOVSDB  Z1, 16(DI)
+	ADDQ $128, SI
+	ADDQ $32, DI
+	ADDQ $4, DX
+	INCQ R8
+	CMPQ R8, CX
+	JNE  qq0loop
+
+qq0done:
+	MOVQ R8, ret+32(FP)
+	VZEROUPPER
+	RET

@@ -1,6 +1,8 @@
 package kernels
 
 import (
+	"encoding/binary"
+	"math"
 	"math/rand"
 	"testing"
 
@@ -161,4 +163,60 @@ func BenchmarkGemm(b *testing.B) {
 			})
 		}
 	}
+}
+
+// checkQuantQ8_0 quantizes x with quantQ8_0RowsImpl and with the Go code.
+func checkQuantQ8_0(t testing.TB, x []float32) {
+	nb := len(x) / 32
+	q1, q2 := make([]int8, nb*32), make([]int8, nb*32)
+	d1, d2 := make([]float32, nb), make([]float32, nb)
+	quantQ8_0RowsImpl(x[:nb*32], q1, d1)
+	quantQ8_0Rows(x[:nb*32], q2, d2)
+	for b := 0; b < nb; b++ {
+		if !sameFloat(d1[b], d2[b]) {
+			t.Fatalf("block %d: d %v, go %v (x %v)", b, d1[b], d2[b], x[b*32:b*32+32])
+		}
+	}
+	for i := range q1 {
+		if q1[i] != q2[i] {
+			t.Fatalf("q[%d] = %d, go %d (x %v)", i, q1[i], q2[i], x[i])
+		}
+	}
+}
+
+func TestQuantMatchesGo(t *testing.T) {
+	rng := rand.New(rand.NewSource(5))
+	for it := 0; it < 200; it++ {
+		x := randActs(rng, 32*(1+rng.Intn(40)))
+		switch it % 8 {
+		case 1:
+			x[rng.Intn(len(x))] = float32(math.Inf(1))
+		case 2:
+			x[rng.Intn(len(x))] = float32(math.NaN())
+		case 3:
+			for i := 0; i < 32; i++ {
+				x[i] = 0
+			}
+		case 4:
+			for i := range x {
+				x[i] *= 1e-38
+			}
+		case 5:
+			for i := range x {
+				x[i] = float32(rng.Intn(5)-2) * 0.5
+			}
+		}
+		checkQuantQ8_0(t, x)
+	}
+}
+
+func FuzzQuant(f *testing.F) {
+	f.Add([]byte("0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		x := make([]float32, len(b)/4)
+		for i := range x {
+			x[i] = math.Float32frombits(binary.LittleEndian.Uint32(b[4*i:]))
+		}
+		checkQuantQ8_0(t, x)
+	})
 }
