@@ -25,6 +25,12 @@ func gemmQ5_0x4x8(w *int8, nc *int32, dw *float32, nbRow int, xt *uint8, dt *flo
 //go:noescape
 func quantQ8_0AVX512(x *float32, q *int8, d *float32, nb int) int
 
+//go:noescape
+func unpackQ8_0(row *byte, nb int, nc *int32, dw *float32)
+
+//go:noescape
+func gemmQ8_0x2x8t(w0, w1 *byte, nc *int32, dw *float32, nbRow int, xt *uint8, dt *float32, nb int, out *float32, red *float32)
+
 var hasGemmVNNI = cpu.X86.HasAVX512F && cpu.X86.HasAVX512BW && cpu.X86.HasAVX512VL &&
 	cpu.X86.HasAVX512VNNI && cpu.X86.HasOSXSAVE
 
@@ -58,7 +64,70 @@ func quantQ8_0RowsAVX512(x []float32, q []int8, d []float32) {
 }
 
 func gemmQ8_0Range(m *Matrix, dst []float32, a *Acts, r0, r1 int) {
-	m.mulRangeTiled(dst, a, r0, r1, gemmQ8_0Tile)
+	if gemmQ8Old {
+		m.mulRangeTiled(dst, a, r0, r1, gemmQ8_0Tile)
+		return
+	}
+	gemmQ8_0RangeT(m, dst, a, r0, r1)
+}
+
+var gemmQ8Old = os.Getenv("DOCENT_GEMM") == "q8old"
+
+// q8Chunk is how many blocks of two rows gemmQ8_0RangeT prepares at a time.
+const q8Chunk = 256
+
+// gemmQ8_0RangeT computes rows r0..r1-1 of a Q8_0 matrix against all
+// vectors, two rows at a time against each group of 8 transposed
+// activation vectors (a.xt, a.dt), q8Chunk blocks at a time.
+func gemmQ8_0RangeT(m *Matrix, dst []float32, a *Acts, r0, r1 int) {
+	var nc [2 * q8Chunk * 8]int32
+	var dw [2 * q8Chunk]float32
+	var out [2][8][8]float32
+	var red [2][8]float32
+	rows, n := m.Rows, a.n
+	nbAll := m.Cols / 32
+	groups := n / gemmVecs
+	nv := groups * gemmVecs
+	_ = a.xt[groups*nbAll*256-1]
+	_ = a.dt[groups*nbAll*8-1]
+	rb := m.rowBytes
+	r := r0
+	for ; r+2 <= r1; r += 2 {
+		for g := 0; g < groups; g++ {
+			out = [2][8][8]float32{}
+			for b0 := 0; b0 < nbAll; b0 += q8Chunk {
+				nb := min(q8Chunk, nbAll-b0)
+				w0 := m.Data[r*rb+b0*34 : r*rb+(b0+nb)*34]
+				w1 := m.Data[(r+1)*rb+b0*34 : (r+1)*rb+(b0+nb)*34]
+				if g == 0 || nbAll > q8Chunk {
+					unpackQ8_0(&w0[0], nb, &nc[0], &dw[0])
+					unpackQ8_0(&w1[0], nb, &nc[q8Chunk*8], &dw[q8Chunk])
+				}
+				xo := (g*nbAll + b0) * 256
+				do := (g*nbAll + b0) * 8
+				var rp *float32
+				if b0+nb == nbAll {
+					rp = &red[0][0]
+				}
+				gemmQ8_0x2x8t(&w0[0], &w1[0], &nc[0], &dw[0], q8Chunk, &a.xt[xo], &a.dt[do], nb, &out[0][0][0], rp)
+			}
+			v := g * gemmVecs
+			d := dst[v*rows+r : (v+7)*rows+r+2]
+			for t := 0; t < 8; t++ {
+				d[t*rows], d[t*rows+1] = red[0][t], red[1][t]
+			}
+		}
+		for i := 0; i < 2; i++ {
+			for v := m.mulRow4(dst, a, r+i, nv); v < n; v++ {
+				dst[v*rows+r+i] = m.dotRow(r+i, a, v)
+			}
+		}
+	}
+	for ; r < r1; r++ {
+		for v := m.mulRow4(dst, a, r, 0); v < n; v++ {
+			dst[v*rows+r] = m.dotRow(r, a, v)
+		}
+	}
 }
 
 // q5Chunk is how many blocks of four rows gemmQ5_0Range unpacks at a time

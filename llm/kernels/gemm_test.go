@@ -161,6 +161,13 @@ func BenchmarkGemm(b *testing.B) {
 					g(m, dst, &a, 0, rows)
 				}
 			})
+			if typ == gguf.Q8_0 {
+				b.Run(typ.String()+"/tile2x8", func(b *testing.B) {
+					for b.Loop() {
+						m.mulRangeTiled(dst, &a, 0, rows, gemmQ8_0Tile)
+					}
+				})
+			}
 		}
 	}
 }
