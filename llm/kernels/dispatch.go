@@ -50,6 +50,7 @@ func useGoKernels() {
 	// Tile kernels (gemm.go).
 	gemmQ8_0Impl = nil
 	gemmQ5_0Impl = nil
+	gemmF16Impl = nil
 	quantQ8_0RowsImpl = quantQ8_0Rows
 	backend = "go"
 }

@@ -32,6 +32,7 @@ func quantQ8_0Rows(x []float32, q []int8, d []float32) {
 var (
 	gemmQ8_0Impl gemmRange
 	gemmQ5_0Impl gemmRange
+	gemmF16Impl  gemmRange
 )
 
 func (m *Matrix) gemmKernel(a *Acts) gemmRange {
@@ -41,6 +42,11 @@ func (m *Matrix) gemmKernel(a *Acts) gemmRange {
 	switch m.Type {
 	case gguf.Q8_0:
 		return gemmQ8_0Impl
+	case gguf.F16:
+		if m.Cols%16 != 0 {
+			return nil
+		}
+		return gemmF16Impl
 	case gguf.Q5_0:
 		if len(a.xt) == 0 {
 			return nil

@@ -31,6 +31,9 @@ func unpackQ8_0(row *byte, nb int, nc *int32, dw *float32)
 //go:noescape
 func gemmQ8_0x2x8t(w0, w1 *byte, nc *int32, dw *float32, nbRow int, xt *uint8, dt *float32, nb int, out *float32, red *float32)
 
+//go:noescape
+func gemmF16x4x6(row *byte, rowStride int, x *float32, xStride int, n int, out *float32)
+
 var hasGemmVNNI = cpu.X86.HasAVX512F && cpu.X86.HasAVX512BW && cpu.X86.HasAVX512VL &&
 	cpu.X86.HasAVX512VNNI && cpu.X86.HasOSXSAVE
 
@@ -45,6 +48,44 @@ func useGemmKernels() {
 	gemmQ8_0Impl = gemmQ8_0Range
 	gemmQ5_0Impl = gemmQ5_0Range
 	quantQ8_0RowsImpl = quantQ8_0RowsAVX512
+	gemmF16Impl = gemmF16Range
+}
+
+// gemmF16Range computes rows r0..r1-1 of an F16 matrix (Cols a multiple of
+// 16) against all vectors: rows in blocks of gemmRowBlock, and per block
+// the vectors in groups of 6, each against the block's rows four at a
+// time. Leftovers take the one-row kernels.
+func gemmF16Range(m *Matrix, dst []float32, a *Acts, r0, r1 int) {
+	const tr, tv = 4, 6
+	rows, n, c := m.Rows, a.n, m.Cols
+	rb := m.rowBytes
+	nv := n / tv * tv
+	var out [tr * tv]float32
+	for rc := r0; rc < r1; rc += gemmRowBlock {
+		re := min(rc+gemmRowBlock, r1)
+		rt := rc + (re-rc)/tr*tr
+		for v := 0; v < nv; v += tv {
+			x := a.f[v*c : (v+tv)*c]
+			for r := rc; r < rt; r += tr {
+				w := m.Data[r*rb : (r+tr)*rb]
+				gemmF16x4x6(&w[0], rb, &x[0], 4*c, c, &out[0])
+				for i := 0; i < tr; i++ {
+					for j := 0; j < tv; j++ {
+						dst[(v+j)*rows+r+i] = out[i*tv+j]
+					}
+				}
+			}
+		}
+		for r := rc; r < re; r++ {
+			v0 := nv
+			if r >= rt {
+				v0 = 0
+			}
+			for v := m.mulRow4(dst, a, r, v0); v < n; v++ {
+				dst[v*rows+r] = m.dotRow(r, a, v)
+			}
+		}
+	}
 }
 
 func quantQ8_0RowsAVX512(x []float32, q []int8, d []float32) {
