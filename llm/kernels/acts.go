@@ -82,9 +82,8 @@ func (a *Acts) Prepare(t gguf.GGMLType, x []float32, n, cols int) {
 		copy(a.f, x)
 	case actF16:
 		a.f = growF32(a.f, n*cols)
-		for i, v := range x {
-			a.f[i] = gguf.FP16ToFP32(gguf.FP32ToFP16(v))
-		}
+		copy(a.f, x)
+		scaleRoundF16Impl(a.f, 1) // x*1 is x: F16 rounding, vectorized
 	case actBF16:
 		a.f = growF32(a.f, n*cols)
 		for i, v := range x {

@@ -20,7 +20,7 @@ func gemmQ8_0x2x8(row *byte, rowStride int, q *int8, qStride int, d *float32, dS
 func unpackQ5_0(row *byte, nb int, w *int8, nc *int32, dw *float32)
 
 //go:noescape
-func gemmQ5_0x4x8(w *int8, nc *int32, dw *float32, nbRow int, xt *uint8, dt *float32, nb int, out *float32)
+func gemmQ5_0x4x8(w *int8, nc *int32, dw *float32, nbRow int, xt *uint8, dt *float32, nb int, out *float32, dst *float32, dstStride int)
 
 //go:noescape
 func quantQ8_0AVX512(x *float32, q *int8, d *float32, nb int) int
@@ -29,7 +29,7 @@ func quantQ8_0AVX512(x *float32, q *int8, d *float32, nb int) int
 func unpackQ8_0(row *byte, nb int, nc *int32, dw *float32)
 
 //go:noescape
-func gemmQ8_0x2x8t(w0, w1 *byte, nc *int32, dw *float32, nbRow int, xt *uint8, dt *float32, nb int, out *float32, red *float32)
+func gemmQ8_0x2x8t(w0, w1 *byte, nc *int32, dw *float32, nbRow int, xt *uint8, dt *float32, nb int, out *float32, red *float32, dstStride int)
 
 //go:noescape
 func gemmF16x4x6(row *byte, rowStride int, x *float32, xStride int, n int, out *float32)
@@ -124,7 +124,6 @@ func gemmQ8_0RangeT(m *Matrix, dst []float32, a *Acts, r0, r1 int) {
 	var nc [2 * q8Chunk * 8]int32
 	var dw [2 * q8Chunk]float32
 	var out [2][8][8]float32
-	var red [2][8]float32
 	rows, n := m.Rows, a.n
 	nbAll := m.Cols / 32
 	groups := n / gemmVecs
@@ -148,14 +147,11 @@ func gemmQ8_0RangeT(m *Matrix, dst []float32, a *Acts, r0, r1 int) {
 				do := (g*nbAll + b0) * 8
 				var rp *float32
 				if b0+nb == nbAll {
-					rp = &red[0][0]
+					v := g * gemmVecs
+					rp = &dst[(v+7)*rows+r+1] // bounds check of the last one
+					rp = &dst[v*rows+r]
 				}
-				gemmQ8_0x2x8t(&w0[0], &w1[0], &nc[0], &dw[0], q8Chunk, &a.xt[xo], &a.dt[do], nb, &out[0][0][0], rp)
-			}
-			v := g * gemmVecs
-			d := dst[v*rows+r : (v+7)*rows+r+2]
-			for t := 0; t < 8; t++ {
-				d[t*rows], d[t*rows+1] = red[0][t], red[1][t]
+				gemmQ8_0x2x8t(&w0[0], &w1[0], &nc[0], &dw[0], q8Chunk, &a.xt[xo], &a.dt[do], nb, &out[0][0][0], rp, 4*rows)
 			}
 		}
 		for i := 0; i < 2; i++ {
@@ -200,6 +196,15 @@ func gemmQ5_0Range(m *Matrix, dst []float32, a *Acts, r0, r1 int) {
 			}
 			for g := 0; g < groups; g++ {
 				v := g * gemmVecs
+				xo := (g*nbAll + b0) * 256
+				do := (g*nbAll + b0) * 8
+				if nbAll <= q5Chunk {
+					// One pass: the kernel writes dst.
+					out = [4][8]float32{}
+					_ = dst[(v+7)*rows+r+3]
+					gemmQ5_0x4x8(&w[0], &nc[0], &dw[0], q5Chunk, &a.xt[xo], &a.dt[do], nb, &out[0][0], &dst[v*rows+r], 4*rows)
+					continue
+				}
 				if b0 == 0 {
 					out = [4][8]float32{}
 				} else {
@@ -209,9 +214,7 @@ func gemmQ5_0Range(m *Matrix, dst []float32, a *Acts, r0, r1 int) {
 						}
 					}
 				}
-				xo := (g*nbAll + b0) * 256
-				do := (g*nbAll + b0) * 8
-				gemmQ5_0x4x8(&w[0], &nc[0], &dw[0], q5Chunk, &a.xt[xo], &a.dt[do], nb, &out[0][0])
+				gemmQ5_0x4x8(&w[0], &nc[0], &dw[0], q5Chunk, &a.xt[xo], &a.dt[do], nb, &out[0][0], nil, 0)
 				for i := 0; i < 4; i++ {
 					for j := 0; j < 8; j++ {
 						dst[(v+j)*rows+r+i] = out[i][j]

@@ -223,11 +223,12 @@ u5done:
 #endif
 #endif
 
-// func gemmQ5_0x4x8(w *int8, nc *int32, dw *float32, nbRow int, xt *uint8, dt *float32, nb int, out *float32)
+// func gemmQ5_0x4x8(w *int8, nc *int32, dw *float32, nbRow int, xt *uint8, dt *float32, nb int, out *float32, dst *float32, dstStride int)
 // w, nc, dw: four unpacked rows, nbRow blocks apart (of which nb are used);
 // xt, dt: the transposed activations of 8 vectors; out: [4][8] sums, in
-// and out.
-TEXT ·gemmQ5_0x4x8(SB), NOSPLIT, $0-64
+// and out, or, when dst is not nil, in only, the results going to
+// dst[t*dstStride+i] (row i, vector t; dstStride in bytes).
+TEXT ·gemmQ5_0x4x8(SB), NOSPLIT, $0-80
 	MOVQ w+0(FP), SI
 	MOVQ nc+8(FP), DX
 	MOVQ dw+16(FP), BX
@@ -276,10 +277,38 @@ g5loop:
 	JNE  g5loop
 
 g5done:
+	MOVQ dst+64(FP), R8
+	TESTQ R8, R8
+	JNE  g5dst
 	VMOVUPS Y16, 0(R13)
 	VMOVUPS Y17, 32(R13)
 	VMOVUPS Y18, 64(R13)
 	VMOVUPS Y19, 96(R13)
+	VZEROUPPER
+	RET
+
+g5dst:
+	// dst[t*stride + i] = sum of row i, vector t: a 4x8 transpose.
+	MOVQ dstStride+72(FP), R9
+	LEAQ (R9)(R9*2), R10 // 3
+	LEAQ (R9)(R9*4), R11 // 5
+	LEAQ (R10)(R9*4), R12 // 7
+	VUNPCKLPS Y17, Y16, Y20
+	VUNPCKHPS Y17, Y16, Y21
+	VUNPCKLPS Y19, Y18, Y22
+	VUNPCKHPS Y19, Y18, Y23
+	VUNPCKLPD Y22, Y20, Y24
+	VUNPCKHPD Y22, Y20, Y25
+	VUNPCKLPD Y23, Y21, Y26
+	VUNPCKHPD Y23, Y21, Y27
+	VMOVUPS X24, (R8)
+	VMOVUPS X25, (R8)(R9*1)
+	VMOVUPS X26, (R8)(R9*2)
+	VMOVUPS X27, (R8)(R10*1)
+	VEXTRACTF32X4 $1, Y24, (R8)(R9*4)
+	VEXTRACTF32X4 $1, Y25, (R8)(R11*1)
+	VEXTRACTF32X4 $1, Y26, (R8)(R10*2)
+	VEXTRACTF32X4 $1, Y27, (R8)(R12*1)
 	VZEROUPPER
 	RET
 
@@ -388,12 +417,13 @@ u8done:
 // lanes of dotQ8_0's accumulator). Per block: s = d_w*d_x (per lane),
 // p_k = exact group sum (VPDPBUSD with the weights' group broadcast, offset
 // removed by the start value nc_k), acc_k = fma(s, p_k, acc_k).
-// func gemmQ8_0x2x8t(w0, w1 *byte, nc *int32, dw *float32, nbRow int, xt *uint8, dt *float32, nb int, out *float32, red *float32)
+// func gemmQ8_0x2x8t(w0, w1 *byte, nc *int32, dw *float32, nbRow int, xt *uint8, dt *float32, nb int, out *float32, red *float32, dstStride int)
 // w0, w1: the two rows' Q8_0 blocks; nc, dw: from unpackQ8_0, two rows
 // nbRow blocks apart; xt, dt: transposed activations of 8 vectors; out:
 // [2][8][8] accumulators (row, group, vector), in and out; red, if not
-// nil: [2][8] results (row, vector), the groups summed as reduce8 does.
-TEXT ·gemmQ8_0x2x8t(SB), NOSPLIT, $0-80
+// nil: the results, the groups summed as reduce8 does, at
+// red[t*dstStride+i] for row i, vector t (dstStride in bytes).
+TEXT ·gemmQ8_0x2x8t(SB), NOSPLIT, $0-88
 	MOVQ w0+0(FP), SI
 	MOVQ w1+8(FP), AX
 	MOVQ nc+16(FP), DX
@@ -532,6 +562,7 @@ g8tdone:
 	MOVQ red+72(FP), R13
 	TESTQ R13, R13
 	JEQ  g8tret
+	MOVQ dstStride+80(FP), R9
 	// reduce8 per lane: t_l = s[l+4]+s[l], (t0+t2)+(t1+t3)
 	VADDPS Y20, Y16, Y16
 	VADDPS Y21, Y17, Y17
@@ -547,8 +578,22 @@ g8tdone:
 	VADDPS Y26, Y24, Y24
 	VADDPS Y27, Y25, Y25
 	VADDPS Y25, Y24, Y24
-	VMOVUPS Y16, 0(R13)
-	VMOVUPS Y24, 32(R13)
+	// red[t*dstStride + i]: row i, vector t
+	LEAQ (R9)(R9*2), R10 // 3
+	LEAQ (R9)(R9*4), R11 // 5
+	LEAQ (R10)(R9*4), R12 // 7
+	VUNPCKLPS Y24, Y16, Y0
+	VUNPCKHPS Y24, Y16, Y1
+	VEXTRACTF128 $1, Y0, X2
+	VEXTRACTF128 $1, Y1, X3
+	VMOVLPS X0, (R13)
+	VMOVHPS X0, (R13)(R9*1)
+	VMOVLPS X1, (R13)(R9*2)
+	VMOVHPS X1, (R13)(R10*1)
+	VMOVLPS X2, (R13)(R9*4)
+	VMOVHPS X2, (R13)(R11*1)
+	VMOVLPS X3, (R13)(R10*2)
+	VMOVHPS X3, (R13)(R12*1)
 
 g8tret:
 	VZEROUPPER
