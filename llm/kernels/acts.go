@@ -118,9 +118,7 @@ func (a *Acts) Prepare(t gguf.GGMLType, x []float32, n, cols int) {
 			a.bs = make([]int16, nb*16)
 		}
 		a.bs = a.bs[:nb*16]
-		for b := 0; b < nb; b++ {
-			a.d[b] = quantQ8_K(x[b*256:b*256+256], a.q[b*256:b*256+256], a.bs[b*16:b*16+16])
-		}
+		quantQ8_KRowsImpl(x, a.q, a.bs, a.d)
 	}
 }
 

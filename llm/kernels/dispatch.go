@@ -52,5 +52,6 @@ func useGoKernels() {
 	gemmQ5_0Impl = nil
 	gemmF16Impl = nil
 	quantQ8_0RowsImpl = quantQ8_0Rows
+	quantQ8_KRowsImpl = quantQ8_KRows
 	backend = "go"
 }

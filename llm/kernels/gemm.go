@@ -29,6 +29,15 @@ func quantQ8_0Rows(x []float32, q []int8, d []float32) {
 	}
 }
 
+// quantQ8_KRowsImpl quantizes len(d) blocks of 256 as quantQ8_K does.
+var quantQ8_KRowsImpl = quantQ8_KRows
+
+func quantQ8_KRows(x []float32, q []int8, bs []int16, d []float32) {
+	for b := range d {
+		d[b] = quantQ8_K(x[b*256:b*256+256], q[b*256:b*256+256], bs[b*16:b*16+16])
+	}
+}
+
 var (
 	gemmQ8_0Impl gemmRange
 	gemmQ5_0Impl gemmRange

@@ -34,6 +34,9 @@ func gemmQ8_0x2x8t(w0, w1 *byte, nc *int32, dw *float32, nbRow int, xt *uint8, d
 //go:noescape
 func gemmF16x4x6(row *byte, rowStride int, x *float32, xStride int, n int, out *float32)
 
+//go:noescape
+func quantQ8_KAVX512(x *float32, q *int8, bs *int16, d *float32, nb int) int
+
 var hasGemmVNNI = cpu.X86.HasAVX512F && cpu.X86.HasAVX512BW && cpu.X86.HasAVX512VL &&
 	cpu.X86.HasAVX512VNNI && cpu.X86.HasOSXSAVE
 
@@ -49,6 +52,24 @@ func useGemmKernels() {
 	gemmQ5_0Impl = gemmQ5_0Range
 	quantQ8_0RowsImpl = quantQ8_0RowsAVX512
 	gemmF16Impl = gemmF16Range
+	quantQ8_KRowsImpl = quantQ8_KRowsAVX512
+}
+
+func quantQ8_KRowsAVX512(x []float32, q []int8, bs []int16, d []float32) {
+	nb := len(d)
+	if nb == 0 {
+		return
+	}
+	_ = x[nb*256-1]
+	_ = q[nb*256-1]
+	_ = bs[nb*16-1]
+	for b := 0; b < nb; {
+		b += quantQ8_KAVX512(&x[b*256], &q[b*256], &bs[b*16], &d[b], nb-b)
+		if b < nb {
+			d[b] = quantQ8_K(x[b*256:b*256+256], q[b*256:b*256+256], bs[b*16:b*16+16])
+			b++
+		}
+	}
 }
 
 // gemmF16Range computes rows r0..r1-1 of an F16 matrix (Cols a multiple of

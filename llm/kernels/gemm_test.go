@@ -191,6 +191,31 @@ func checkQuantQ8_0(t testing.TB, x []float32) {
 	}
 }
 
+// checkQuantQ8_K quantizes x with quantQ8_KRowsImpl and with the Go code.
+func checkQuantQ8_K(t testing.TB, x []float32) {
+	nb := len(x) / 256
+	q1, q2 := make([]int8, nb*256), make([]int8, nb*256)
+	b1, b2 := make([]int16, nb*16), make([]int16, nb*16)
+	d1, d2 := make([]float32, nb), make([]float32, nb)
+	quantQ8_KRowsImpl(x[:nb*256], q1, b1, d1)
+	quantQ8_KRows(x[:nb*256], q2, b2, d2)
+	for b := 0; b < nb; b++ {
+		if !sameFloat(d1[b], d2[b]) {
+			t.Fatalf("Q8_K block %d: d %v, go %v", b, d1[b], d2[b])
+		}
+	}
+	for i := range q1 {
+		if q1[i] != q2[i] {
+			t.Fatalf("Q8_K q[%d] = %d, go %d (x %v)", i, q1[i], q2[i], x[i])
+		}
+	}
+	for i := range b1 {
+		if b1[i] != b2[i] {
+			t.Fatalf("Q8_K bs[%d] = %d, go %d", i, b1[i], b2[i])
+		}
+	}
+}
+
 func TestQuantMatchesGo(t *testing.T) {
 	rng := rand.New(rand.NewSource(5))
 	for it := 0; it < 200; it++ {
@@ -214,16 +239,43 @@ func TestQuantMatchesGo(t *testing.T) {
 			}
 		}
 		checkQuantQ8_0(t, x)
+		xk := randActs(rng, 256*(1+rng.Intn(6)))
+		switch it % 8 {
+		case 1:
+			xk[rng.Intn(len(xk))] = float32(math.Inf(-1))
+		case 2:
+			xk[rng.Intn(len(xk))] = float32(math.NaN())
+		case 3:
+			for i := 0; i < 256; i++ {
+				xk[i] = 0
+			}
+		case 4:
+			for i := range xk {
+				xk[i] *= 1e-38
+			}
+		case 5, 6:
+			// ties in magnitude with both signs
+			for i := range xk {
+				xk[i] = float32(rng.Intn(5)-2) * 0.5
+			}
+		}
+		checkQuantQ8_K(t, xk)
 	}
 }
 
 func FuzzQuant(f *testing.F) {
 	f.Add([]byte("0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"))
+	seed := make([]byte, 2048)
+	for i := range seed {
+		seed[i] = byte(i*7 + i>>3)
+	}
+	f.Add(seed)
 	f.Fuzz(func(t *testing.T, b []byte) {
 		x := make([]float32, len(b)/4)
 		for i := range x {
 			x[i] = math.Float32frombits(binary.LittleEndian.Uint32(b[4*i:]))
 		}
 		checkQuantQ8_0(t, x)
+		checkQuantQ8_K(t, x)
 	})
 }
