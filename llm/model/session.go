@@ -37,6 +37,26 @@ type Session struct {
 	logits []float32 // last token's logits
 	all    []float32 // EvalAll's logits
 	at     attnTask
+	sw     swigluTask
+}
+
+// swigluChunk is how many elements one swigluTask item covers.
+const swigluChunk = 4096
+
+// swigluTask sets gate[i] = silu(gate[i]) * up[i], items of swigluChunk
+// elements.
+type swigluTask struct{ gate, up []float32 }
+
+func (t *swigluTask) Do(lo, hi int) {
+	e0, e1 := lo*swigluChunk, min(hi*swigluChunk, len(t.gate))
+	swiglu(t.gate[e0:e1], t.up[e0:e1])
+}
+
+func swiglu(gate, up []float32) {
+	up = up[:len(gate)]
+	for i, g := range gate {
+		gate[i] = silu(g) * up[i]
+	}
 }
 
 // NewSession returns a session whose KV cache holds maxCtx positions
@@ -275,8 +295,13 @@ func (s *Session) forward(tokens []int32, wantLast bool, all []float32, from int
 			s.acts.Prepare(ly.wu.Type, xn, n, E)
 		}
 		ly.wu.MatMulPrepared(up, &s.acts, p)
-		for i, g := range gate {
-			gate[i] = silu(g) * up[i]
+		if n == 1 {
+			swiglu(gate, up)
+		} else {
+			// SwiGLU over the batch, split across the pool.
+			s.sw.gate, s.sw.up = gate, up
+			p.RunTask((len(gate)+swigluChunk-1)/swigluChunk, &s.sw)
+			s.sw.gate, s.sw.up = nil, nil
 		}
 		s.acts.Prepare(ly.wd.Type, gate, n, d.FFN)
 		ly.wd.MatMulPrepared(xn, &s.acts, p)
