@@ -28,12 +28,13 @@ type Acts struct {
 	bs   []int16   // Q8_K: 16 partial sums per block
 	s    []float32 // Q8_1: d * sum(q) per block, F16-rounded
 
-	// Q8_0 with n >= gemmVecs: the vectors in groups of gemmVecs,
-	// transposed for the tile kernels (gemm.go). xt[((g*nb+b)*8+k)*32+4t+j]
-	// is byte 4k+j of block b of vector 8g+t, plus 128 (as uint8);
-	// dt[(g*nb+b)*8+t] is that block's scale.
-	xt []uint8
-	dt []float32
+	// Q8_0 and Q8_K with n >= gemmVecs: the vectors in groups of
+	// gemmVecs, transposed for the tile kernels (gemm.go).
+	// xt[((g*nc+c)*8+k)*32+4t+j] is byte 32c+4k+j of vector 8g+t, plus 128
+	// (as uint8); dt[(g*nb+b)*8+t] is the scale of its block b.
+	xt  []uint8
+	dt  []float32
+	bst []int32 // Q8_K: bst[((g*nb+b)*8+j)*8+t] = bs[2j]+bs[2j+1] of vector 8g+t
 }
 
 type actKind uint8
@@ -94,7 +95,7 @@ func (a *Acts) Prepare(t gguf.GGMLType, x []float32, n, cols int) {
 		a.q = growI8(a.q, n*cols)
 		a.d = growF32(a.d, nb)
 		quantQ8_0RowsImpl(x, a.q, a.d)
-		a.transposeQ8_0()
+		a.transposeQ8(32)
 	case actQ8_1:
 		nb := n * cols / 32
 		a.q = growI8(a.q, n*cols)
@@ -119,31 +120,52 @@ func (a *Acts) Prepare(t gguf.GGMLType, x []float32, n, cols int) {
 		}
 		a.bs = a.bs[:nb*16]
 		quantQ8_KRowsImpl(x, a.q, a.bs, a.d)
+		a.transposeQ8(256)
 	}
 }
 
-// transposeQ8_0 fills xt and dt (when there are gemmVecs vectors or more).
-func (a *Acts) transposeQ8_0() {
+// transposeQ8 fills xt and dt (when there are gemmVecs vectors or more)
+// for blocks of bsz values (32: Q8_0, 256: Q8_K), and for Q8_K bst.
+func (a *Acts) transposeQ8(bsz int) {
 	groups := a.n / gemmVecs
-	nb := a.cols / 32
+	nc := a.cols / 32 // 32-byte chunks per vector
+	nb := a.cols / bsz
 	if groups == 0 {
-		a.xt, a.dt = a.xt[:0], a.dt[:0]
+		a.xt, a.dt, a.bst = a.xt[:0], a.dt[:0], a.bst[:0]
 		return
 	}
-	if cap(a.xt) < groups*nb*256 {
-		a.xt = make([]uint8, groups*nb*256)
+	if cap(a.xt) < groups*nc*256 {
+		a.xt = make([]uint8, groups*nc*256)
 	}
-	a.xt = a.xt[:groups*nb*256]
+	a.xt = a.xt[:groups*nc*256]
 	a.dt = growF32(a.dt, groups*nb*8)
+	a.bst = a.bst[:0]
+	if bsz == 256 {
+		if cap(a.bst) < groups*nb*64 {
+			a.bst = make([]int32, groups*nb*64)
+		}
+		a.bst = a.bst[:groups*nb*64]
+	}
 	c := a.cols
 	for g := 0; g < groups; g++ {
 		for t := 0; t < gemmVecs; t++ {
 			v := g*gemmVecs + t
-			q := a.q[v*c : (v+1)*c]
 			for b := 0; b < nb; b++ {
 				a.dt[(g*nb+b)*8+t] = a.d[v*nb+b]
-				blk := q[b*32 : b*32+32 : b*32+32]
-				out := a.xt[(g*nb+b)*256:]
+			}
+			if bsz == 256 {
+				for b := 0; b < nb; b++ {
+					bs := a.bs[(v*nb+b)*16 : (v*nb+b)*16+16]
+					o := a.bst[(g*nb+b)*64:]
+					for j := 0; j < 8; j++ {
+						o[j*8+t] = int32(bs[2*j]) + int32(bs[2*j+1])
+					}
+				}
+			}
+			q := a.q[v*c : (v+1)*c]
+			for ch := 0; ch < nc; ch++ {
+				blk := q[ch*32 : ch*32+32 : ch*32+32]
+				out := a.xt[(g*nc+ch)*256:]
 				for k := 0; k < 8; k++ {
 					o := out[k*32+4*t : k*32+4*t+4 : k*32+4*t+4]
 					o[0] = uint8(blk[4*k]) ^ 0x80

@@ -51,6 +51,7 @@ func useGoKernels() {
 	gemmQ8_0Impl = nil
 	gemmQ5_0Impl = nil
 	gemmF16Impl = nil
+	gemmQ4_KImpl = nil
 	quantQ8_0RowsImpl = quantQ8_0Rows
 	quantQ8_KRowsImpl = quantQ8_KRows
 	backend = "go"

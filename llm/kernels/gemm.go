@@ -42,6 +42,7 @@ var (
 	gemmQ8_0Impl gemmRange
 	gemmQ5_0Impl gemmRange
 	gemmF16Impl  gemmRange
+	gemmQ4_KImpl gemmRange
 )
 
 func (m *Matrix) gemmKernel(a *Acts) gemmRange {
@@ -56,6 +57,11 @@ func (m *Matrix) gemmKernel(a *Acts) gemmRange {
 			return nil
 		}
 		return gemmF16Impl
+	case gguf.Q4_K:
+		if len(a.bst) == 0 {
+			return nil
+		}
+		return gemmQ4_KImpl
 	case gguf.Q5_0:
 		if len(a.xt) == 0 {
 			return nil

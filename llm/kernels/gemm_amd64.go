@@ -37,6 +37,12 @@ func gemmF16x4x6(row *byte, rowStride int, x *float32, xStride int, n int, out *
 //go:noescape
 func quantQ8_KAVX512(x *float32, q *int8, bs *int16, d *float32, nb int) int
 
+//go:noescape
+func unpackQ4_K(row *byte, nb int, w *int8, aux *int32, dw *float32)
+
+//go:noescape
+func gemmQ4_Kx4x8(w *int8, aux *int32, dw *float32, nbRow int, xt *uint8, dt *float32, bst *int32, nb int, dst *float32, dstStride int)
+
 var hasGemmVNNI = cpu.X86.HasAVX512F && cpu.X86.HasAVX512BW && cpu.X86.HasAVX512VL &&
 	cpu.X86.HasAVX512VNNI && cpu.X86.HasOSXSAVE
 
@@ -53,6 +59,59 @@ func useGemmKernels() {
 	quantQ8_0RowsImpl = quantQ8_0RowsAVX512
 	gemmF16Impl = gemmF16Range
 	quantQ8_KRowsImpl = quantQ8_KRowsAVX512
+	gemmQ4_KImpl = gemmQ4_KRange
+}
+
+// q4KMax is the most super-blocks per row gemmQ4_KRange takes (its
+// scratch space lives on the stack); wider matrices use mulRow4.
+const q4KMax = 32
+
+// gemmQ4_KRange computes rows r0..r1-1 of a Q4_K matrix against all
+// vectors: four rows at a time unpacked to bytes (scales and mins decoded),
+// then run against the transposed Q8_K activations of each group of 8
+// vectors. Rows and vectors left over take mulRow4.
+func gemmQ4_KRange(m *Matrix, dst []float32, a *Acts, r0, r1 int) {
+	var w [4 * q4KMax * 256]int8
+	var aux [4 * q4KMax * 24]int32
+	var dw [4 * q4KMax * 2]float32
+	rows, n := m.Rows, a.n
+	nb := m.Cols / 256
+	groups := n / gemmVecs
+	nv := groups * gemmVecs
+	_ = a.xt[groups*nb*2048-1]
+	_ = a.dt[groups*nb*8-1]
+	_ = a.bst[groups*nb*64-1]
+	rb := m.rowBytes
+	r := r0
+	for ; r+4 <= r1 && nb <= q4KMax; r += 4 {
+		for i := 0; i < 4; i++ {
+			row := m.Data[(r+i)*rb : (r+i+1)*rb]
+			ax := aux[i*q4KMax*24 : (i+1)*q4KMax*24]
+			unpackQ4_K(&row[0], nb, &w[i*q4KMax*256], &ax[0], &dw[i*q4KMax*2])
+			for b := 0; b < nb; b++ {
+				sc := row[b*144+4 : b*144+16]
+				o := ax[b*24 : b*24+16]
+				for j := 0; j < 8; j++ {
+					o[j], o[8+j] = scaleMinK4(j, sc)
+				}
+			}
+		}
+		for g := 0; g < groups; g++ {
+			v := g * gemmVecs
+			_ = dst[(v+7)*rows+r+3]
+			gemmQ4_Kx4x8(&w[0], &aux[0], &dw[0], q4KMax, &a.xt[g*nb*2048], &a.dt[g*nb*8], &a.bst[g*nb*64], nb, &dst[v*rows+r], 4*rows)
+		}
+		for i := 0; i < 4; i++ {
+			for v := m.mulRow4(dst, a, r+i, nv); v < n; v++ {
+				dst[v*rows+r+i] = m.dotRow(r+i, a, v)
+			}
+		}
+	}
+	for ; r < r1; r++ {
+		for v := m.mulRow4(dst, a, r, 0); v < n; v++ {
+			dst[v*rows+r] = m.dotRow(r, a, v)
+		}
+	}
 }
 
 func quantQ8_KRowsAVX512(x []float32, q []int8, bs []int16, d []float32) {
