@@ -24,8 +24,12 @@ func (t *attnTask) Do(lo, hi int) {
 	group := d.Heads / d.KVHeads
 	scale := 1 / float32(math.Sqrt(float64(hd)))
 	kc, vc := s.kc[t.layer], s.vc[t.layer]
-	for it := lo; it < hi; it++ {
-		i, h := it/d.Heads, it%d.Heads
+	for k := lo; k < hi; k++ {
+		// Item k is token balanced(k/Heads), head k%Heads: tokens in the
+		// order 0, n-1, 1, n-2, ... so that the pool's contiguous ranges
+		// get about equal causal work.
+		i, h := balancedToken(k/d.Heads, t.nTok), k%d.Heads
+		it := i*d.Heads + h
 		kvh := h / group
 		pos := s.n + i
 		q := s.q[it*hd : (it+1)*hd]
@@ -37,6 +41,14 @@ func (t *attnTask) Do(lo, hi int) {
 		}
 		flashAttention(out, q, kc, vc, pos+1, kvh*hd, kvd, kvh*hdv, vd, scale)
 	}
+}
+
+// balancedToken maps 0..n-1 to tokens 0, n-1, 1, n-2, 2, ...
+func balancedToken(k, n int) int {
+	if k%2 == 0 {
+		return k / 2
+	}
+	return n - 1 - k/2
 }
 
 func f16r(x float32) float32 { return gguf.FP16ToFP32(gguf.FP32ToFP16(x)) }
