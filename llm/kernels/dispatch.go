@@ -52,6 +52,7 @@ func useGoKernels() {
 	gemmQ5_0Impl = nil
 	gemmF16Impl = nil
 	gemmQ4_KImpl = nil
+	gemmQ6_KImpl = nil
 	quantQ8_0RowsImpl = quantQ8_0Rows
 	quantQ8_KRowsImpl = quantQ8_KRows
 	backend = "go"

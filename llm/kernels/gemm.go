@@ -43,6 +43,7 @@ var (
 	gemmQ5_0Impl gemmRange
 	gemmF16Impl  gemmRange
 	gemmQ4_KImpl gemmRange
+	gemmQ6_KImpl gemmRange
 )
 
 func (m *Matrix) gemmKernel(a *Acts) gemmRange {
@@ -62,6 +63,11 @@ func (m *Matrix) gemmKernel(a *Acts) gemmRange {
 			return nil
 		}
 		return gemmQ4_KImpl
+	case gguf.Q6_K:
+		if len(a.xt) == 0 || a.kind != actQ8_K {
+			return nil
+		}
+		return gemmQ6_KImpl
 	case gguf.Q5_0:
 		if len(a.xt) == 0 {
 			return nil

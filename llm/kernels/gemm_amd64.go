@@ -43,6 +43,12 @@ func unpackQ4_K(row *byte, nb int, w *int8, aux *int32, dw *float32)
 //go:noescape
 func gemmQ4_Kx4x8(w *int8, aux *int32, dw *float32, nbRow int, xt *uint8, dt *float32, bst *int32, nb int, dst *float32, dstStride int)
 
+//go:noescape
+func unpackQ6_K(row *byte, nb int, w *int8, aux *int32, dw *float32)
+
+//go:noescape
+func gemmQ6_Kx2x8(w *int8, aux *int32, dw *float32, nbRow int, xt *uint8, dt *float32, nb int, out *float32, red *float32, dstStride int)
+
 var hasGemmVNNI = cpu.X86.HasAVX512F && cpu.X86.HasAVX512BW && cpu.X86.HasAVX512VL &&
 	cpu.X86.HasAVX512VNNI && cpu.X86.HasOSXSAVE
 
@@ -60,6 +66,52 @@ func useGemmKernels() {
 	gemmF16Impl = gemmF16Range
 	quantQ8_KRowsImpl = quantQ8_KRowsAVX512
 	gemmQ4_KImpl = gemmQ4_KRange
+	gemmQ6_KImpl = gemmQ6_KRange
+}
+
+// q6KMax is the most super-blocks per row gemmQ6_KRange takes (its
+// scratch space lives on the stack); wider matrices use mulRow4.
+const q6KMax = 32
+
+// gemmQ6_KRange computes rows r0..r1-1 of a Q6_K matrix against all
+// vectors: two rows at a time unpacked to bytes, then run against the
+// transposed Q8_K activations of each group of 8 vectors. Rows and vectors
+// left over take mulRow4.
+func gemmQ6_KRange(m *Matrix, dst []float32, a *Acts, r0, r1 int) {
+	var w [2 * q6KMax * 256]int8
+	var aux [2 * q6KMax * 24]int32
+	var dw [2 * q6KMax]float32
+	var out [2][8][8]float32
+	rows, n := m.Rows, a.n
+	nb := m.Cols / 256
+	groups := n / gemmVecs
+	nv := groups * gemmVecs
+	_ = a.xt[groups*nb*2048-1]
+	_ = a.dt[groups*nb*8-1]
+	rb := m.rowBytes
+	r := r0
+	for ; r+2 <= r1 && nb <= q6KMax; r += 2 {
+		for i := 0; i < 2; i++ {
+			row := m.Data[(r+i)*rb : (r+i+1)*rb]
+			unpackQ6_K(&row[0], nb, &w[i*q6KMax*256], &aux[i*q6KMax*24], &dw[i*q6KMax])
+		}
+		for g := 0; g < groups; g++ {
+			v := g * gemmVecs
+			_ = dst[(v+7)*rows+r+1]
+			out = [2][8][8]float32{}
+			gemmQ6_Kx2x8(&w[0], &aux[0], &dw[0], q6KMax, &a.xt[g*nb*2048], &a.dt[g*nb*8], nb, &out[0][0][0], &dst[v*rows+r], 4*rows)
+		}
+		for i := 0; i < 2; i++ {
+			for v := m.mulRow4(dst, a, r+i, nv); v < n; v++ {
+				dst[v*rows+r+i] = m.dotRow(r+i, a, v)
+			}
+		}
+	}
+	for ; r < r1; r++ {
+		for v := m.mulRow4(dst, a, r, 0); v < n; v++ {
+			dst[v*rows+r] = m.dotRow(r, a, v)
+		}
+	}
 }
 
 // q4KMax is the most super-blocks per row gemmQ4_KRange takes (its
