@@ -49,6 +49,9 @@ func unpackQ6_K(row *byte, nb int, w *int8, aux *int32, dw *float32)
 //go:noescape
 func gemmQ6_Kx2x8(w *int8, aux *int32, dw *float32, nbRow int, xt *uint8, dt *float32, nb int, out *float32, red *float32, dstStride int)
 
+//go:noescape
+func gemmQ5_0x4x16(w *int8, nc *int32, dw *float32, nbRow int, xt *uint8, xtStride int, dt *float32, dtStride int, nb int, dst *float32, dstStride int)
+
 var hasGemmVNNI = cpu.X86.HasAVX512F && cpu.X86.HasAVX512BW && cpu.X86.HasAVX512VL &&
 	cpu.X86.HasAVX512VNNI && cpu.X86.HasOSXSAVE
 
@@ -244,6 +247,8 @@ func gemmQ8_0Range(m *Matrix, dst []float32, a *Acts, r0, r1 int) {
 	gemmQ8_0RangeT(m, dst, a, r0, r1)
 }
 
+var gemmQ5One = os.Getenv("DOCENT_GEMM") == "q5one"
+
 var gemmQ8Old = os.Getenv("DOCENT_GEMM") == "q8old"
 
 // q8Chunk is how many blocks of two rows gemmQ8_0RangeT prepares at a time.
@@ -330,6 +335,15 @@ func gemmQ5_0Range(m *Matrix, dst []float32, a *Acts, r0, r1 int) {
 				v := g * gemmVecs
 				xo := (g*nbAll + b0) * 256
 				do := (g*nbAll + b0) * 8
+				if nbAll <= q5Chunk && g+1 < groups && !gemmQ5One {
+					// Two groups per call.
+					_ = dst[(v+15)*rows+r+3]
+					_ = a.xt[xo+nbAll*256+nb*256-1]
+					_ = a.dt[do+nbAll*8+nb*8-1]
+					gemmQ5_0x4x16(&w[0], &nc[0], &dw[0], q5Chunk, &a.xt[xo], nbAll*256, &a.dt[do], nbAll*32, nb, &dst[v*rows+r], 4*rows)
+					g++
+					continue
+				}
 				if nbAll <= q5Chunk {
 					// One pass: the kernel writes dst.
 					out = [4][8]float32{}
