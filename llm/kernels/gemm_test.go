@@ -161,22 +161,6 @@ func BenchmarkGemm(b *testing.B) {
 					g(m, dst, &a, 0, rows)
 				}
 			})
-			if typ == gguf.Q5_0 {
-				b.Run(typ.String()+"/tile1", func(b *testing.B) {
-					gemmQ5One = true
-					defer func() { gemmQ5One = false }()
-					for b.Loop() {
-						g(m, dst, &a, 0, rows)
-					}
-				})
-			}
-			if typ == gguf.Q8_0 {
-				b.Run(typ.String()+"/tile2x8", func(b *testing.B) {
-					for b.Loop() {
-						m.mulRangeTiled(dst, &a, 0, rows, gemmQ8_0Tile)
-					}
-				})
-			}
 		}
 	}
 }
