@@ -53,6 +53,7 @@ func useGoKernels() {
 	gemmF16Impl = nil
 	gemmQ4_KImpl = nil
 	gemmQ6_KImpl = nil
+	useAccumAsm = false
 	quantQ8_0RowsImpl = quantQ8_0Rows
 	quantQ8_KRowsImpl = quantQ8_KRows
 	backend = "go"
