@@ -52,7 +52,8 @@ func (t *swigluTask) Do(lo, hi int) {
 	swiglu(t.gate[e0:e1], t.up[e0:e1])
 }
 
-func swiglu(gate, up []float32) {
+// swigluGo sets gate[i] = silu(gate[i]) * up[i].
+func swigluGo(gate, up []float32) {
 	up = up[:len(gate)]
 	for i, g := range gate {
 		gate[i] = silu(g) * up[i]
