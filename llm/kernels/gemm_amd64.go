@@ -35,6 +35,25 @@ func gemmQ8_0x2x8t(w0, w1 *byte, nc *int32, dw *float32, nbRow int, xt *uint8, d
 func gemmF16x4x6(row *byte, rowStride int, x *float32, xStride int, n int, out *float32)
 
 //go:noescape
+func gemmF16x4x5(row *byte, rowStride int, x *float32, xStride int, n int, out *float32)
+
+//go:noescape
+func gemmF16x4x4(row *byte, rowStride int, x *float32, xStride int, n int, out *float32)
+
+//go:noescape
+func gemmF16x4x3(row *byte, rowStride int, x *float32, xStride int, n int, out *float32)
+
+//go:noescape
+func gemmF16x4x2(row *byte, rowStride int, x *float32, xStride int, n int, out *float32)
+
+//go:noescape
+func gemmF16x4x1(row *byte, rowStride int, x *float32, xStride int, n int, out *float32)
+
+// gemmF16x4 are the F16 tile kernels by number of vectors (1..6).
+var gemmF16x4 = [7]func(row *byte, rowStride int, x *float32, xStride int, n int, out *float32){
+	nil, gemmF16x4x1, gemmF16x4x2, gemmF16x4x3, gemmF16x4x4, gemmF16x4x5, gemmF16x4x6}
+
+//go:noescape
 func quantQ8_KAVX512(x *float32, q *int8, bs *int16, d *float32, nb int) int
 
 //go:noescape
@@ -195,29 +214,26 @@ func gemmF16Range(m *Matrix, dst []float32, a *Acts, r0, r1 int) {
 	const tr, tv = 4, 6
 	rows, n, c := m.Rows, a.n, m.Cols
 	rb := m.rowBytes
-	nv := n / tv * tv
 	var out [tr * tv]float32
 	for rc := r0; rc < r1; rc += gemmRowBlock {
 		re := min(rc+gemmRowBlock, r1)
 		rt := rc + (re-rc)/tr*tr
-		for v := 0; v < nv; v += tv {
-			x := a.f[v*c : (v+tv)*c]
+		for v := 0; v < n; v += tv {
+			nv := min(tv, n-v)
+			k := gemmF16x4[nv]
+			x := a.f[v*c : (v+nv)*c]
 			for r := rc; r < rt; r += tr {
 				w := m.Data[r*rb : (r+tr)*rb]
-				gemmF16x4x6(&w[0], rb, &x[0], 4*c, c, &out[0])
+				k(&w[0], rb, &x[0], 4*c, c, &out[0])
 				for i := 0; i < tr; i++ {
-					for j := 0; j < tv; j++ {
-						dst[(v+j)*rows+r+i] = out[i*tv+j]
+					for j := 0; j < nv; j++ {
+						dst[(v+j)*rows+r+i] = out[i*nv+j]
 					}
 				}
 			}
 		}
-		for r := rc; r < re; r++ {
-			v0 := nv
-			if r >= rt {
-				v0 = 0
-			}
-			for v := m.mulRow4(dst, a, r, v0); v < n; v++ {
+		for r := rt; r < re; r++ {
+			for v := m.mulRow4(dst, a, r, 0); v < n; v++ {
 				dst[v*rows+r] = m.dotRow(r, a, v)
 			}
 		}
