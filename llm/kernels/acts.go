@@ -1,7 +1,9 @@
 package kernels
 
 import (
+	"encoding/binary"
 	"math"
+	"unsafe"
 
 	"github.com/docent-dev/docent/llm/gguf"
 )
@@ -162,16 +164,12 @@ func (a *Acts) transposeQ8(bsz int) {
 					}
 				}
 			}
-			q := a.q[v*c : (v+1)*c]
+			q := unsafe.Slice((*byte)(unsafe.Pointer(&a.q[v*c])), c)
 			for ch := 0; ch < nc; ch++ {
 				blk := q[ch*32 : ch*32+32 : ch*32+32]
-				out := a.xt[(g*nc+ch)*256:]
+				out := a.xt[(g*nc+ch)*256+4*t : (g*nc+ch)*256+256]
 				for k := 0; k < 8; k++ {
-					o := out[k*32+4*t : k*32+4*t+4 : k*32+4*t+4]
-					o[0] = uint8(blk[4*k]) ^ 0x80
-					o[1] = uint8(blk[4*k+1]) ^ 0x80
-					o[2] = uint8(blk[4*k+2]) ^ 0x80
-					o[3] = uint8(blk[4*k+3]) ^ 0x80
+					binary.LittleEndian.PutUint32(out[k*32:], binary.LittleEndian.Uint32(blk[4*k:])^0x80808080)
 				}
 			}
 		}
