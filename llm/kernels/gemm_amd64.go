@@ -49,9 +49,24 @@ func gemmF16x4x2(row *byte, rowStride int, x *float32, xStride int, n int, out *
 //go:noescape
 func gemmF16x4x1(row *byte, rowStride int, x *float32, xStride int, n int, out *float32)
 
-// gemmF16x4 are the F16 tile kernels by number of vectors (1..6).
-var gemmF16x4 = [7]func(row *byte, rowStride int, x *float32, xStride int, n int, out *float32){
-	nil, gemmF16x4x1, gemmF16x4x2, gemmF16x4x3, gemmF16x4x4, gemmF16x4x5, gemmF16x4x6}
+// gemmF16x4 calls the F16 tile kernel for nv (1..6) vectors (a switch,
+// not a table of functions, so that out stays on the caller's stack).
+func gemmF16x4(nv int, row *byte, rowStride int, x *float32, xStride int, n int, out *float32) {
+	switch nv {
+	case 1:
+		gemmF16x4x1(row, rowStride, x, xStride, n, out)
+	case 2:
+		gemmF16x4x2(row, rowStride, x, xStride, n, out)
+	case 3:
+		gemmF16x4x3(row, rowStride, x, xStride, n, out)
+	case 4:
+		gemmF16x4x4(row, rowStride, x, xStride, n, out)
+	case 5:
+		gemmF16x4x5(row, rowStride, x, xStride, n, out)
+	default:
+		gemmF16x4x6(row, rowStride, x, xStride, n, out)
+	}
+}
 
 //go:noescape
 func quantQ8_KAVX512(x *float32, q *int8, bs *int16, d *float32, nb int) int
@@ -220,11 +235,10 @@ func gemmF16Range(m *Matrix, dst []float32, a *Acts, r0, r1 int) {
 		rt := rc + (re-rc)/tr*tr
 		for v := 0; v < n; v += tv {
 			nv := min(tv, n-v)
-			k := gemmF16x4[nv]
 			x := a.f[v*c : (v+nv)*c]
 			for r := rc; r < rt; r += tr {
 				w := m.Data[r*rb : (r+tr)*rb]
-				k(&w[0], rb, &x[0], 4*c, c, &out[0])
+				gemmF16x4(nv, &w[0], rb, &x[0], 4*c, c, &out[0])
 				for i := 0; i < tr; i++ {
 					for j := 0; j < nv; j++ {
 						dst[(v+j)*rows+r+i] = out[i*nv+j]

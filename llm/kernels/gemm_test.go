@@ -272,3 +272,21 @@ func FuzzQuant(f *testing.F) {
 		checkQuantQ8_K(t, x)
 	})
 }
+
+// Prefill-sized products (tile kernels) allocate nothing with a reused Acts.
+func TestGemmNoAlloc(t *testing.T) {
+	rng := rand.New(rand.NewSource(12))
+	p := NewPool(2)
+	defer p.Close()
+	const n = 17
+	for _, typ := range gemmTypes {
+		m := randMatrix(t, rng, typ, 40, 512)
+		x := randVec(rng, n*512, 1)
+		dst := make([]float32, n*40)
+		var a Acts
+		m.MatMulActs(dst, x, n, p, &a)
+		if allocs := testing.AllocsPerRun(20, func() { m.MatMulActs(dst, x, n, p, &a) }); allocs != 0 {
+			t.Errorf("%s: MatMulActs of %d vectors allocates %v times per call", typ, n, allocs)
+		}
+	}
+}
