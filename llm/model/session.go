@@ -275,9 +275,7 @@ func (s *Session) forward(tokens []int32, wantLast bool, all []float32, from int
 			vc[s.n*vd+i] = gguf.FP32ToFP16(val)
 		}
 		// Queries are rounded to F16 for the dot products with F16 keys.
-		for i, val := range q {
-			q[i] = gguf.FP16ToFP32(gguf.FP32ToFP16(val))
-		}
+		kernels.ScaleRoundF16(q, 1) // x*1 is x: the F16 rounding, vectorized
 		s.at.layer, s.at.nTok = li, n
 		p.RunTask(n*d.Heads, &s.at)
 		// Output projection and residual.
