@@ -86,6 +86,9 @@ func gemmQ6_Kx2x8(w *int8, aux *int32, dw *float32, nbRow int, xt *uint8, dt *fl
 //go:noescape
 func gemmQ5_0x4x16(w *int8, nc *int32, dw *float32, nbRow int, xt *uint8, xtStride int, dt *float32, dtStride int, nb int, dst *float32, dstStride int)
 
+//go:noescape
+func gemmQ8_0x2x16z(w0, w1 *byte, nc *int32, dw *float32, nbRow int, xt *uint8, xtStride int, dt *float32, dtStride int, nb int, dst *float32, dstStride int)
+
 var hasGemmVNNI = cpu.X86.HasAVX512F && cpu.X86.HasAVX512BW && cpu.X86.HasAVX512VL &&
 	cpu.X86.HasAVX512VNNI && cpu.X86.HasOSXSAVE
 
@@ -280,6 +283,8 @@ func gemmQ8_0Range(m *Matrix, dst []float32, a *Acts, r0, r1 int) {
 
 var gemmQ5One = os.Getenv("DOCENT_GEMM") == "q5one"
 
+var gemmQ8Y = os.Getenv("DOCENT_GEMM") == "q8y"
+
 var gemmQ8Old = os.Getenv("DOCENT_GEMM") == "q8old"
 
 // q8Chunk is how many blocks of two rows gemmQ8_0RangeT prepares at a time.
@@ -302,6 +307,22 @@ func gemmQ8_0RangeT(m *Matrix, dst []float32, a *Acts, r0, r1 int) {
 	r := r0
 	for ; r+2 <= r1; r += 2 {
 		for g := 0; g < groups; g++ {
+			if nbAll <= q8Chunk && g+1 < groups && !gemmQ8Y {
+				// Two groups per call on Z registers.
+				w0 := m.Data[r*rb : r*rb+nbAll*34]
+				w1 := m.Data[(r+1)*rb : (r+1)*rb+nbAll*34]
+				if g == 0 {
+					unpackQ8_0(&w0[0], nbAll, &nc[0], &dw[0])
+					unpackQ8_0(&w1[0], nbAll, &nc[q8Chunk*8], &dw[q8Chunk])
+				}
+				v := g * gemmVecs
+				_ = dst[(v+15)*rows+r+1]
+				_ = a.xt[(g+2)*nbAll*256-1]
+				_ = a.dt[(g+2)*nbAll*8-1]
+				gemmQ8_0x2x16z(&w0[0], &w1[0], &nc[0], &dw[0], q8Chunk, &a.xt[g*nbAll*256], nbAll*256, &a.dt[g*nbAll*8], nbAll*32, nbAll, &dst[v*rows+r], 4*rows)
+				g++
+				continue
+			}
 			out = [2][8][8]float32{}
 			for b0 := 0; b0 < nbAll; b0 += q8Chunk {
 				nb := min(q8Chunk, nbAll-b0)

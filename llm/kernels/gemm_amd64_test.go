@@ -45,6 +45,13 @@ func BenchmarkGemmVariants(b *testing.B) {
 				}
 			})
 		case gguf.Q8_0:
+			b.Run("Q8_0/ymm", func(b *testing.B) {
+				gemmQ8Y = true
+				defer func() { gemmQ8Y = false }()
+				for b.Loop() {
+					g(m, dst, &a, 0, rows)
+				}
+			})
 			b.Run("Q8_0/2x8-rowmajor", func(b *testing.B) {
 				for b.Loop() {
 					m.mulRangeTiled(dst, &a, 0, rows, gemmQ8_0Tile)
