@@ -89,6 +89,9 @@ func gemmQ5_0x4x16(w *int8, nc *int32, dw *float32, nbRow int, xt *uint8, xtStri
 //go:noescape
 func gemmQ8_0x2x16z(w0, w1 *byte, nc *int32, dw *float32, nbRow int, xt *uint8, xtStride int, dt *float32, dtStride int, nb int, dst *float32, dstStride int)
 
+//go:noescape
+func gemmQ6_Kx2x16z(w *int8, aux *int32, dw *float32, nbRow int, xt *uint8, xtStride int, dt *float32, dtStride int, nb int, out *float32, dst *float32, dstStride int)
+
 var hasGemmVNNI = cpu.X86.HasAVX512F && cpu.X86.HasAVX512BW && cpu.X86.HasAVX512VL &&
 	cpu.X86.HasAVX512VNNI && cpu.X86.HasOSXSAVE
 
@@ -123,6 +126,7 @@ func gemmQ6_KRange(m *Matrix, dst []float32, a *Acts, r0, r1 int) {
 	var aux [2 * q6KMax * 24]int32
 	var dw [2 * q6KMax]float32
 	var out [2][8][8]float32
+	var out16 [2][8][16]float32
 	rows, n := m.Rows, a.n
 	nb := m.Cols / 256
 	groups := n / gemmVecs
@@ -138,6 +142,16 @@ func gemmQ6_KRange(m *Matrix, dst []float32, a *Acts, r0, r1 int) {
 		}
 		for g := 0; g < groups; g++ {
 			v := g * gemmVecs
+			if g+1 < groups && !gemmQ6Y {
+				// Two groups per call on Z registers.
+				_ = dst[(v+15)*rows+r+1]
+				_ = a.xt[(g+2)*nb*2048-1]
+				_ = a.dt[(g+2)*nb*8-1]
+				out16 = [2][8][16]float32{}
+				gemmQ6_Kx2x16z(&w[0], &aux[0], &dw[0], q6KMax, &a.xt[g*nb*2048], nb*2048, &a.dt[g*nb*8], nb*32, nb, &out16[0][0][0], &dst[v*rows+r], 4*rows)
+				g++
+				continue
+			}
 			_ = dst[(v+7)*rows+r+1]
 			out = [2][8][8]float32{}
 			gemmQ6_Kx2x8(&w[0], &aux[0], &dw[0], q6KMax, &a.xt[g*nb*2048], &a.dt[g*nb*8], nb, &out[0][0][0], &dst[v*rows+r], 4*rows)
@@ -280,6 +294,8 @@ func gemmQ8_0Range(m *Matrix, dst []float32, a *Acts, r0, r1 int) {
 	}
 	gemmQ8_0RangeT(m, dst, a, r0, r1)
 }
+
+var gemmQ6Y = os.Getenv("DOCENT_GEMM") == "q6y"
 
 var gemmQ5One = os.Getenv("DOCENT_GEMM") == "q5one"
 

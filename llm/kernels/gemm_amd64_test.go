@@ -18,7 +18,11 @@ func BenchmarkGemmVariants(b *testing.B) {
 	}
 	rng := rand.New(rand.NewSource(1))
 	const rows, cols, n = 1024, 896, 128
-	for _, typ := range []gguf.GGMLType{gguf.Q5_0, gguf.Q8_0} {
+	for _, typ := range []gguf.GGMLType{gguf.Q5_0, gguf.Q8_0, gguf.Q6_K} {
+		cols := cols
+		if typ == gguf.Q6_K {
+			cols = 1024
+		}
 		w := randVec(rng, rows*cols, 0.1)
 		data, _ := gguf.Quantize(typ, w)
 		m, _ := NewMatrix(typ, rows, cols, data)
@@ -40,6 +44,14 @@ func BenchmarkGemmVariants(b *testing.B) {
 			b.Run("Q5_0/one-group", func(b *testing.B) {
 				gemmQ5One = true
 				defer func() { gemmQ5One = false }()
+				for b.Loop() {
+					g(m, dst, &a, 0, rows)
+				}
+			})
+		case gguf.Q6_K:
+			b.Run("Q6_K/ymm", func(b *testing.B) {
+				gemmQ6Y = true
+				defer func() { gemmQ6Y = false }()
 				for b.Loop() {
 					g(m, dst, &a, 0, rows)
 				}
