@@ -2,19 +2,24 @@ package kernels
 
 import "github.com/docent-dev/docent/llm/gguf"
 
-// Register-blocked prefill kernels: a tile of gemmRows weight rows against
-// gemmVecs activation vectors per call, results written to dst like
-// mulRow4. Per (row, vector) pair they compute exactly what the one-vector
-// kernels compute. nil where the CPU has no such kernel (gemm_amd64.go sets
-// them).
+// Register-blocked prefill kernels (gemm_amd64.go): a gemmRange multiplies
+// a range of weight rows with all activation vectors, a tile of rows
+// against a group of vectors per assembly call, results written to dst as
+// mulRange does. Per (row, vector) pair they compute exactly what the
+// one-vector kernels compute. nil where the CPU has no such kernel.
 const (
-	gemmRows = 2
+	// gemmVecs is the size of the vector groups of the transposed
+	// activations (Acts.xt) and of the tiles on Y registers.
 	gemmVecs = 8
-	// Rows per cache block: the activation tile of gemmVecs vectors stays
-	// in L1 while this many rows pass against it.
+	// gemmRows is the tile height of gemmQ8_0x2x8 (row-major activations,
+	// kept for comparisons).
+	gemmRows = 2
+	// Rows per cache block where a kernel walks a block of rows against
+	// each vector group (F16, and the row-major Q8_0 variant).
 	gemmRowBlock = 16
 )
 
+// A gemmFunc computes rows r, r+1 against vectors v..v+7 (mulRangeTiled).
 type gemmFunc func(m *Matrix, dst []float32, a *Acts, r, v int)
 
 // A gemmRange computes rows r0..r1-1 of m against all a.n vectors.

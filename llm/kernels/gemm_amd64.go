@@ -10,8 +10,11 @@ import (
 
 // Register-blocked prefill kernels (gemm_amd64.s): several weight rows
 // against several activation vectors per call. They need AVX-512 F/BW/VL
-// and VNNI. DOCENT_GEMM=off (or DOCENT_KERNELS=go) keeps the one-row
-// kernels of mul4.go, for comparisons.
+// and VNNI (the SwiGLU and activation-quantization kernels AVX-512 F/DQ).
+// DOCENT_GEMM=off (or DOCENT_KERNELS=go) keeps the one-row kernels of
+// mul4.go; for comparisons DOCENT_GEMM=q8y, q5one, q6y and q8old select
+// earlier variants (Y-register tiles, one vector group per call, row-major
+// Q8_0 activations).
 
 //go:noescape
 func gemmQ8_0x2x8(row *byte, rowStride int, q *int8, qStride int, d *float32, dStride int, nb int, out *float32)
