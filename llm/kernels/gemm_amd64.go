@@ -10,7 +10,7 @@ import (
 
 // Register-blocked prefill kernels (gemm_amd64.s): several weight rows
 // against several activation vectors per call. They need AVX-512 F/BW/VL
-// and VNNI (the SwiGLU and activation-quantization kernels AVX-512 F/DQ).
+// DQ and VNNI.
 // DOCENT_GEMM=off (or DOCENT_KERNELS=go) keeps the one-row kernels of
 // mul4.go; for comparisons DOCENT_GEMM=q8y, q5one, q6y and q8old select
 // earlier variants (Y-register tiles, one vector group per call, row-major
@@ -96,7 +96,7 @@ func gemmQ8_0x2x16z(w0, w1 *byte, nc *int32, dw *float32, nbRow int, xt *uint8, 
 func gemmQ6_Kx2x16z(w *int8, aux *int32, dw *float32, nbRow int, xt *uint8, xtStride int, dt *float32, dtStride int, nb int, out *float32, dst *float32, dstStride int)
 
 var hasGemmVNNI = cpu.X86.HasAVX512F && cpu.X86.HasAVX512BW && cpu.X86.HasAVX512VL &&
-	cpu.X86.HasAVX512VNNI && cpu.X86.HasOSXSAVE
+	cpu.X86.HasAVX512DQ && cpu.X86.HasAVX512VNNI && cpu.X86.HasOSXSAVE
 
 var gemmOff = os.Getenv("DOCENT_GEMM") == "off"
 
