@@ -9,9 +9,8 @@ import (
 )
 
 // Register-blocked prefill kernels (gemm_amd64.s): several weight rows
-// against several activation vectors per call. They need AVX-512 F/BW/VL
-// DQ and VNNI.
-// DOCENT_GEMM=off (or DOCENT_KERNELS=go) keeps the one-row kernels of
+// against several activation vectors per call. They need AVX-512
+// F/BW/VL/DQ and VNNI. DOCENT_GEMM=off (or DOCENT_KERNELS=go) keeps the one-row kernels of
 // mul4.go; for comparisons DOCENT_GEMM=q8y, q5one, q6y and q8old select
 // earlier variants (Y-register tiles, one vector group per call, row-major
 // Q8_0 activations).
