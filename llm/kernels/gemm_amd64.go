@@ -117,7 +117,7 @@ func useGemmKernels() {
 
 // q6KMax is the most super-blocks per row gemmQ6_KRange takes (its
 // scratch space lives on the stack); wider matrices use mulRow4.
-const q6KMax = 32
+const q6KMax = 64
 
 // gemmQ6_KRange computes rows r0..r1-1 of a Q6_K matrix against all
 // vectors: two rows at a time unpacked to bytes, then run against the
@@ -173,7 +173,7 @@ func gemmQ6_KRange(m *Matrix, dst []float32, a *Acts, r0, r1 int) {
 
 // q4KMax is the most super-blocks per row gemmQ4_KRange takes (its
 // scratch space lives on the stack); wider matrices use mulRow4.
-const q4KMax = 32
+const q4KMax = 64
 
 // gemmQ4_KRange computes rows r0..r1-1 of a Q4_K matrix against all
 // vectors: four rows at a time unpacked to bytes (scales and mins decoded),

@@ -46,7 +46,7 @@ func TestGemmMatchesGo(t *testing.T) {
 	requireAsm(t)
 	rng := rand.New(rand.NewSource(11))
 	for _, typ := range gemmTypes {
-		for _, sh := range [][3]int{{37, 512, 8}, {40, 256, 16}, {33, 768, 13}, {64, 1024, 24}, {18, 2304, 9}, {9, 4608, 8}, {5, 8448, 9}} {
+		for _, sh := range [][3]int{{37, 512, 8}, {40, 256, 16}, {33, 768, 13}, {64, 1024, 24}, {18, 2304, 9}, {9, 4608, 8}, {5, 8448, 9}, {3, 16640, 16}} {
 			rows, cols, n := sh[0], sh[1], sh[2]
 			m := randMatrix(t, rng, typ, rows, cols)
 			checkGemm(t, m, randActs(rng, n*cols), n, "quantized")
