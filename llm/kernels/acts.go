@@ -1,7 +1,9 @@
 package kernels
 
 import (
+	"encoding/binary"
 	"math"
+	"unsafe"
 
 	"github.com/docent-dev/docent/llm/gguf"
 )
@@ -27,6 +29,13 @@ type Acts struct {
 	d    []float32 // one scale per block
 	bs   []int16   // Q8_K: 16 partial sums per block
 	s    []float32 // Q8_1: d * sum(q) per block, F16-rounded
+
+	// Q8_0 with n >= gemmVecs: the vectors in groups of
+	// gemmVecs, transposed for the tile kernels (gemm.go).
+	// xt[((g*nc+c)*8+k)*32+4t+j] is byte 32c+4k+j of vector 8g+t, plus 128
+	// (as uint8); dt[(g*nb+b)*8+t] is the scale of its block b.
+	xt  []uint8
+	dt  []float32
 }
 
 type actKind uint8
@@ -75,9 +84,8 @@ func (a *Acts) Prepare(t gguf.GGMLType, x []float32, n, cols int) {
 		copy(a.f, x)
 	case actF16:
 		a.f = growF32(a.f, n*cols)
-		for i, v := range x {
-			a.f[i] = gguf.FP16ToFP32(gguf.FP32ToFP16(v))
-		}
+		copy(a.f, x)
+		scaleRoundF16Impl(a.f, 1) // x*1 is x: F16 rounding, vectorized
 	case actBF16:
 		a.f = growF32(a.f, n*cols)
 		for i, v := range x {
@@ -87,9 +95,8 @@ func (a *Acts) Prepare(t gguf.GGMLType, x []float32, n, cols int) {
 		nb := n * cols / 32
 		a.q = growI8(a.q, n*cols)
 		a.d = growF32(a.d, nb)
-		for b := 0; b < nb; b++ {
-			a.d[b] = quantQ8_0(x[b*32:b*32+32], a.q[b*32:b*32+32])
-		}
+		quantQ8_0RowsImpl(x, a.q, a.d)
+		a.transposeQ8(32)
 	case actQ8_1:
 		nb := n * cols / 32
 		a.q = growI8(a.q, n*cols)
@@ -113,8 +120,42 @@ func (a *Acts) Prepare(t gguf.GGMLType, x []float32, n, cols int) {
 			a.bs = make([]int16, nb*16)
 		}
 		a.bs = a.bs[:nb*16]
-		for b := 0; b < nb; b++ {
-			a.d[b] = quantQ8_K(x[b*256:b*256+256], a.q[b*256:b*256+256], a.bs[b*16:b*16+16])
+		quantQ8_KRowsImpl(x, a.q, a.bs, a.d)
+		// The K-quant tiles (ktile) take these activations as they are.
+		a.xt, a.dt = a.xt[:0], a.dt[:0]
+	}
+}
+
+// transposeQ8 fills xt and dt (when there are gemmVecs vectors or more)
+// for blocks of bsz values (32: Q8_0).
+func (a *Acts) transposeQ8(bsz int) {
+	groups := a.n / gemmVecs
+	nc := a.cols / 32 // 32-byte chunks per vector
+	nb := a.cols / bsz
+	if groups == 0 {
+		a.xt, a.dt = a.xt[:0], a.dt[:0]
+		return
+	}
+	if cap(a.xt) < groups*nc*256 {
+		a.xt = make([]uint8, groups*nc*256)
+	}
+	a.xt = a.xt[:groups*nc*256]
+	a.dt = growF32(a.dt, groups*nb*8)
+	c := a.cols
+	for g := 0; g < groups; g++ {
+		for t := 0; t < gemmVecs; t++ {
+			v := g*gemmVecs + t
+			for b := 0; b < nb; b++ {
+				a.dt[(g*nb+b)*8+t] = a.d[v*nb+b]
+			}
+			q := unsafe.Slice((*byte)(unsafe.Pointer(&a.q[v*c])), c)
+			for ch := 0; ch < nc; ch++ {
+				blk := q[ch*32 : ch*32+32 : ch*32+32]
+				out := a.xt[(g*nc+ch)*256+4*t : (g*nc+ch)*256+256]
+				for k := 0; k < 8; k++ {
+					binary.LittleEndian.PutUint32(out[k*32:], binary.LittleEndian.Uint32(blk[4*k:])^0x80808080)
+				}
+			}
 		}
 	}
 }

@@ -58,5 +58,12 @@ func useGoKernels() {
 	scaleRoundF16Impl = scaleRoundF16Go
 	axpyRoundF16Impl = axpyRoundF16Go
 	noKTileKernels() // ktile (AVX-512 Q4_K/Q6_K prefill)
+	// Tile kernels (gemm.go).
+	gemmQ8_0Impl = nil
+	gemmQ5_0Impl = nil
+	gemmF16Impl = nil
+	useAccumAsm = false
+	quantQ8_0RowsImpl = quantQ8_0Rows
+	quantQ8_KRowsImpl = quantQ8_KRows
 	backend = "go"
 }

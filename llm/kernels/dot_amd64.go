@@ -92,7 +92,8 @@ func useAsmKernels() {
 	axpyRoundF16Impl = axpyRoundF16AVX2Go
 	backend = "avx2+fma+f16c"
 	useAVX512Kernels() // dot512_amd64.go
-	useKTileKernels() // ktile (AVX-512 Q4_K/Q6_K prefill)
+	useGemmKernels()   // tile kernels for prefill (Q8_0, Q5_0, F16), gemm_amd64.go
+	useKTileKernels()  // ktile (AVX-512 Q4_K/Q6_K prefill)
 }
 
 func dotQ8_0AVX2Go(row []byte, q []int8, d []float32) float32 {

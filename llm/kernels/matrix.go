@@ -188,12 +188,16 @@ func (m *Matrix) mulRange(dst []float32, a *Acts, r0, r1 int) {
 	if m.mulRangeTile(dst, a, r0, r1) { // ktile (AVX-512 Q4_K/Q6_K prefill)
 		return
 	}
+	if g := m.gemmKernel(a); g != nil {
+		g(m, dst, a, r0, r1)
+		return
+	}
 	rows := m.Rows
 	if a.n == 1 && mulRows4Impl != nil {
 		r0 += mulRows4Impl(m, dst, a, r0, r1)
 	}
 	for r := r0; r < r1; r++ {
-		for v := m.mulRow4(dst, a, r); v < a.n; v++ {
+		for v := m.mulRow4(dst, a, r, 0); v < a.n; v++ {
 			dst[v*rows+r] = m.dotRow(r, a, v)
 		}
 	}

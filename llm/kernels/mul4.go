@@ -2,14 +2,14 @@ package kernels
 
 import "github.com/docent-dev/docent/llm/gguf"
 
-// mulRow4 computes row r against activation vectors 0..4k-1 of a, four at a
-// time, where a four-vector kernel exists for m.Type (the weight row is read
-// once per four vectors). It returns how many vectors it did: a multiple of
-// 4, 0 when there is no such kernel.
-func (m *Matrix) mulRow4(dst []float32, a *Acts, r int) int {
+// mulRow4 computes row r against activation vectors v0..v0+4k-1 of a, four
+// at a time, where a four-vector kernel exists for m.Type (the weight row is
+// read once per four vectors). It returns the first vector it did not do:
+// v0 plus a multiple of 4 (v0 when there is no such kernel).
+func (m *Matrix) mulRow4(dst []float32, a *Acts, r, v0 int) int {
 	c, rows := m.Cols, m.Rows
 	row := m.row(r)
-	v := 0
+	v := v0
 	switch {
 	case m.Type == gguf.Q8_0 && dotQ8_0x4Impl != nil:
 		nb := c / 32

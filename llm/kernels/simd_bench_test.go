@@ -116,7 +116,7 @@ func BenchmarkDot4(b *testing.B) {
 		run(Backend()+"/x1", one)
 		run(Backend()+"/x4", func() {
 			for r := 0; r < rows; r++ {
-				m.mulRow4(dst, &a, r)
+				m.mulRow4(dst, &a, r, 0)
 			}
 		})
 	}

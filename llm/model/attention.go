@@ -158,7 +158,11 @@ func expf(x float32) float32 { return glibcExpf(x) }
 
 // flashAttention follows ggml's CPU flash attention for F16 K/V: scores
 // from F16 dot products, an online softmax, and a value accumulator kept in
-// F16 (rescaled when the running maximum grows).
+// F16 (rescaled when the running maximum grows). Positions go in chunks of
+// faChunk: the scores, then the softmax factors (ms rescales the
+// accumulator, vs weighs the value row), then the value rows in one
+// kernels.AccumRoundF16 call; the arithmetic is the step-by-step loop's
+// (flashAttentionRef in the tests).
 func flashAttention(out, q []float32, kc, vc []uint16, nkv, kOff, kStride, vOff, vStride int, scale float32) {
 	hd, hdv := len(q), len(out)
 	for j := range out {
@@ -166,23 +170,30 @@ func flashAttention(out, q []float32, kc, vc []uint16, nkv, kOff, kStride, vOff,
 	}
 	M := float32(math.Inf(-1))
 	var S float32
-	for j := 0; j < nkv; j++ {
-		krow := kc[j*kStride+kOff : j*kStride+kOff+hd]
-		sc := dotF16Attn(krow, q) * scale
-		ms, vs := float32(1), float32(1)
-		if sc > M {
-			mold := M
-			M = sc
-			ms = expf(mold - M)
-			kernels.ScaleRoundF16(out, ms)
-		} else {
-			vs = expf(sc - M)
+	var scs, mss, vss [faChunk]float32
+	for j0 := 0; j0 < nkv; j0 += faChunk {
+		cnt := min(faChunk, nkv-j0)
+		sc, ms, vs := scs[:cnt], mss[:cnt], vss[:cnt]
+		for j := range sc {
+			o := (j0+j)*kStride + kOff
+			sc[j] = dotF16Attn(kc[o:o+hd], q) * scale
 		}
-		vrow := vc[j*vStride+vOff : j*vStride+vOff+hdv]
-		kernels.AxpyRoundF16(out, vrow, vs)
-		// S*ms + vs, not fused (an FMA here parts from llama.cpp when the
-		// running maximum grows).
-		S = float32(S*ms) + vs
+		for j, s := range sc {
+			m, v := float32(1), float32(1)
+			if s > M {
+				mold := M
+				M = s
+				m = expf(mold - M)
+			} else {
+				v = expf(s - M)
+			}
+			ms[j], vs[j] = m, v
+			// S*ms + vs, not fused (an FMA here parts from llama.cpp
+			// when the running maximum grows).
+			S = float32(S*m) + v
+		}
+		o := j0*vStride + vOff
+		kernels.AccumRoundF16(out, vc[o:o+(cnt-1)*vStride+hdv], vStride, ms, vs)
 	}
 	var inv float32
 	if S != 0 {
@@ -192,6 +203,9 @@ func flashAttention(out, q []float32, kc, vc []uint16, nkv, kOff, kStride, vOff,
 		out[c] *= inv
 	}
 }
+
+// faChunk is how many positions flashAttention takes per step.
+const faChunk = 128
 
 // classicAttention follows ggml without flash attention: F16 dot products
 // for the scores, softmax with the sum in float64, probabilities rounded to

@@ -254,5 +254,10 @@ func vexpf(x float32) float32 {
 	b := fma32(-n, 0x1.7f7d1cp-20, fma32(-n, 0x1.62e4p-1, x))
 	u := b * b
 	j := fma32(fma32(fma32(0x1.0e4020p-7, b, 0x1.573e2ep-5), u, fma32(0x1.555e66p-3, b, 0x1.fffdb6p-2)), u, fma32(0x1.ffffecp-1, b, 1))
+	if n >= -126 && n <= 127 {
+		// j * 2^n: one rounding of the exact product, as Ldexp then
+		// float32 gives (2^n is a normal float32 here).
+		return j * math.Float32frombits(uint32(int32(n)+127)<<23)
+	}
 	return float32(math.Ldexp(float64(j), int(n)))
 }

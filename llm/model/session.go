@@ -37,6 +37,36 @@ type Session struct {
 	logits []float32 // last token's logits
 	all    []float32 // EvalAll's logits
 	at     attnTask
+	sw     swigluTask
+}
+
+// swigluChunk is how many elements one swigluTask item covers.
+const swigluChunk = 4096
+
+// swigluTask sets gate[i] = silu(gate[i]) * up[i], items of swigluChunk
+// elements.
+type swigluTask struct{ gate, up []float32 }
+
+func (t *swigluTask) Do(lo, hi int) {
+	e0, e1 := lo*swigluChunk, min(hi*swigluChunk, len(t.gate))
+	swiglu(t.gate[e0:e1], t.up[e0:e1])
+}
+
+// swiglu sets gate[i] = silu(gate[i]) * up[i]: whole 16-lane groups in
+// assembly where the CPU has it (kernels.SiLUMul16, bit-identical), the
+// rest in Go.
+func swiglu(gate, up []float32) {
+	up = up[:len(gate)]
+	i := kernels.SiLUMul16(gate, up)
+	swigluGo(gate[i:], up[i:])
+}
+
+// swigluGo sets gate[i] = silu(gate[i]) * up[i].
+func swigluGo(gate, up []float32) {
+	up = up[:len(gate)]
+	for i, g := range gate {
+		gate[i] = silu(g) * up[i]
+	}
 }
 
 // NewSession returns a session whose KV cache holds maxCtx positions
@@ -256,9 +286,7 @@ func (s *Session) forward(tokens []int32, wantLast bool, all []float32, from int
 		// Queries are rounded to F16 for the dot products with F16 keys
 		// (except on llama.cpp's tiled path, which keeps them in float32).
 		if d.attn == AttentionClassic || n < fattnTileQ {
-			for i, val := range q {
-				q[i] = gguf.FP16ToFP32(gguf.FP32ToFP16(val))
-			}
+			kernels.ScaleRoundF16(q, 1) // x*1 is x: the F16 rounding, vectorized
 		}
 		s.at.layer, s.at.nTok = li, n
 		p.RunTask(n*d.Heads, &s.at)
@@ -278,9 +306,13 @@ func (s *Session) forward(tokens []int32, wantLast bool, all []float32, from int
 			s.acts.Prepare(ly.wu.Type, xn, n, E)
 		}
 		ly.wu.MatMulPrepared(up, &s.acts, p)
-		// silu(g)*up: AVX-512 for whole 16-lane groups (bit-identical).
-		for i := kernels.SiLUMul16(gate, up); i < len(gate); i++ {
-			gate[i] = silu(gate[i]) * up[i]
+		if n == 1 {
+			swiglu(gate, up)
+		} else {
+			// SwiGLU over the batch, split across the pool.
+			s.sw.gate, s.sw.up = gate, up
+			p.RunTask((len(gate)+swigluChunk-1)/swigluChunk, &s.sw)
+			s.sw.gate, s.sw.up = nil, nil
 		}
 		s.acts.Prepare(ly.wd.Type, gate, n, d.FFN)
 		ly.wd.MatMulPrepared(xn, &s.acts, p)
