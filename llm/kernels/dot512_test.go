@@ -11,7 +11,7 @@ import (
 // The several-rows decode kernels (mulRows4Impl, AVX-512) must give, row by
 // row, exactly what the pure-Go one-row kernels give.
 
-var rows4Types = []gguf.GGMLType{gguf.Q8_0, gguf.Q5_0, gguf.Q4_K, gguf.Q6_K, gguf.F16}
+var rows4Types = []gguf.GGMLType{gguf.Q8_0, gguf.Q5_0, gguf.Q4_K, gguf.Q6_K}
 
 // goDotRow is row r of m against the single vector of a with the Go kernels.
 func goDotRow(m *Matrix, r int, a *Acts) float32 {
@@ -137,7 +137,6 @@ func FuzzRows4Q8_0(f *testing.F) { fuzzRows4(f, gguf.Q8_0) }
 func FuzzRows4Q5_0(f *testing.F) { fuzzRows4(f, gguf.Q5_0) }
 func FuzzRows4Q4_K(f *testing.F) { fuzzRows4(f, gguf.Q4_K) }
 func FuzzRows4Q6_K(f *testing.F) { fuzzRows4(f, gguf.Q6_K) }
-func FuzzRows4F16(f *testing.F)  { fuzzRows4(f, gguf.F16) }
 
 // BenchmarkRows4 compares the decode matrix-vector product of one thread
 // with and without the several-rows kernels (1024 rows x 896 or 4864
