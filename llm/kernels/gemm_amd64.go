@@ -87,7 +87,7 @@ var gemmOff = os.Getenv("DOCENT_GEMM") == "off"
 // useGemmKernels selects the tile kernels the CPU supports (useAsmKernels
 // calls it).
 func useGemmKernels() {
-	useAccumAsm = true // AVX2 (attn_amd64.s)
+	useAccumAsm = true // AVX2 (accum_amd64.s)
 	if !hasGemmVNNI || gemmOff {
 		return
 	}
