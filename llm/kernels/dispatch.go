@@ -13,6 +13,7 @@ var (
 	dotQ4_KImpl   = dotQ4_K
 	dotQ5_0Impl   = dotQ5_0
 	dotQ6_KImpl   = dotQ6_K
+	dotBF16Impl   = dotBF16 // bf16_amd64.go
 
 	// One row against four activation vectors at once (prefill), results
 	// in dst[0], dst[stride], dst[2*stride], dst[3*stride]; nil where there
@@ -49,6 +50,7 @@ func useGoKernels() {
 	dotQ4_KImpl = dotQ4_K
 	dotQ5_0Impl = dotQ5_0
 	dotQ6_KImpl = dotQ6_K
+	dotBF16Impl = dotBF16 // bf16_amd64.go
 	dotQ8_0x4Impl = nil
 	dotF16x4Impl = nil
 	dotQ4_Kx4Impl = dotQ4_Kx4Gemm

@@ -107,7 +107,9 @@ func dotBF16(row []byte, x []float32) float32 {
 	row = row[:2*n]
 	var s [8]float32
 	for i := 0; i < n; i++ {
-		s[i&7] += gguf.BF16ToFP32(binary.LittleEndian.Uint16(row[2*i:])) * x[i]
+		// float32(...) forbids fusing into an FMA: a plain multiply, then
+		// an add, on every GOAMD64 level (bf16_amd64.s does the same).
+		s[i&7] += float32(gguf.BF16ToFP32(binary.LittleEndian.Uint16(row[2*i:])) * x[i])
 	}
 	return ((s[0] + s[4]) + (s[1] + s[5])) + ((s[2] + s[6]) + (s[3] + s[7]))
 }

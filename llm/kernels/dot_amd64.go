@@ -79,6 +79,7 @@ func useAsmKernels() {
 	dotQ4_KImpl = dotQ4_KAVX2Go
 	dotQ5_0Impl = dotQ5_0AVX2Go
 	dotQ6_KImpl = dotQ6_KAVX2Go
+	useBF16Kernels() // bf16_amd64.go
 	dotQ8_0x4Impl = dotQ8_0x4AVX2Go
 	dotF16x4Impl = dotF16x4AVX2
 	// dotQ4_Kx4AVX2 computes per vector what dotQ4_K computes (llama.cpp's

@@ -81,7 +81,7 @@ func (m *Matrix) dotRow(r int, a *Acts, v int) float32 {
 		}
 		return dotF16Impl(row, a.f[v*c:(v+1)*c])
 	case gguf.BF16:
-		return dotBF16(row, a.f[v*c:(v+1)*c])
+		return dotBF16Impl(row, a.f[v*c:(v+1)*c])
 	case gguf.Q8_0:
 		nb := c / 32
 		return dotQ8_0Impl(row, a.q[v*c:(v+1)*c], a.d[v*nb:(v+1)*nb])
