@@ -40,13 +40,16 @@ func useAVX512Kernels() {
 
 // mulRows4AVX512 computes rows r0.. of m against the single activation
 // vector of a, four rows per kernel call, into dst[r]; it returns how many
-// rows it did (a multiple of 4 for Q8_0 and Q5_0, all for Q4_K and Q6_K,
-// 0 for other types). F16 stays with the AVX2 kernel: a ZMM version was
-// faster from cache but about 10% slower streaming from memory (Zen 4).
+// rows it did (a multiple of 4 for Q8_0 and Q5_0, all for Q4_K, Q6_K and
+// F16, 0 for other types). F16 rows go one at a time with the activations
+// read as F16 (mulRowsF16); ZMM versions, and two or four rows a call with
+// prefetch, were slower streaming from memory (Zen 4).
 func mulRows4AVX512(m *Matrix, dst []float32, a *Acts, r0, r1 int) int {
 	switch m.Type {
 	case gguf.Q4_K, gguf.Q6_K:
 		return mulRows1(m, dst, a, r0, r1)
+	case gguf.F16:
+		return mulRowsF16(m, dst, a, r0, r1)
 	}
 	n := (r1 - r0) &^ 3
 	if n == 0 {
