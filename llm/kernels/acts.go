@@ -34,8 +34,8 @@ type Acts struct {
 	// gemmVecs, transposed for the tile kernels (gemm.go).
 	// xt[((g*nc+c)*8+k)*32+4t+j] is byte 32c+4k+j of vector 8g+t, plus 128
 	// (as uint8); dt[(g*nb+b)*8+t] is the scale of its block b.
-	xt  []uint8
-	dt  []float32
+	xt []uint8
+	dt []float32
 }
 
 type actKind uint8
