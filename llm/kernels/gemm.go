@@ -11,16 +11,10 @@ const (
 	// gemmVecs is the size of the vector groups of the transposed
 	// activations (Acts.xt) and of the tiles on Y registers.
 	gemmVecs = 8
-	// gemmRows is the tile height of gemmQ8_0x2x8 (row-major activations,
-	// kept for comparisons).
-	gemmRows = 2
 	// Rows per cache block where a kernel walks a block of rows against
-	// each vector group (F16, and the row-major Q8_0 variant).
+	// each vector group (F16).
 	gemmRowBlock = 16
 )
-
-// A gemmFunc computes rows r, r+1 against vectors v..v+7 (mulRangeTiled).
-type gemmFunc func(m *Matrix, dst []float32, a *Acts, r, v int)
 
 // A gemmRange computes rows r0..r1-1 of m against all a.n vectors.
 type gemmRange func(m *Matrix, dst []float32, a *Acts, r0, r1 int)
@@ -68,32 +62,4 @@ func (m *Matrix) gemmKernel(a *Acts) gemmRange {
 		return gemmQ5_0Impl
 	}
 	return nil
-}
-
-// mulRangeTiled is mulRange with a tile kernel g: rows in blocks of
-// gemmRowBlock, and within a block the vectors in groups of gemmVecs, each
-// group against all the block's rows (weights and activations both stay in
-// cache). Leftover rows and vectors take the one-row kernels.
-func (m *Matrix) mulRangeTiled(dst []float32, a *Acts, r0, r1 int, g gemmFunc) {
-	rows, n := m.Rows, a.n
-	nv := n / gemmVecs * gemmVecs
-	for rc := r0; rc < r1; rc += gemmRowBlock {
-		re := min(rc+gemmRowBlock, r1)
-		rt := rc + (re-rc)/gemmRows*gemmRows
-		for v := 0; v < nv; v += gemmVecs {
-			for r := rc; r < rt; r += gemmRows {
-				g(m, dst, a, r, v)
-			}
-		}
-		for r := rc; r < rt; r++ {
-			for v := m.mulRow4(dst, a, r, nv); v < n; v++ {
-				dst[v*rows+r] = m.dotRow(r, a, v)
-			}
-		}
-		for r := rt; r < re; r++ {
-			for v := m.mulRow4(dst, a, r, 0); v < n; v++ {
-				dst[v*rows+r] = m.dotRow(r, a, v)
-			}
-		}
-	}
 }

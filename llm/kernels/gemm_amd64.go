@@ -10,13 +10,10 @@ import (
 
 // Register-blocked prefill kernels (gemm_amd64.s): several weight rows
 // against several activation vectors per call. They need AVX-512
-// F/BW/VL/DQ and VNNI. DOCENT_GEMM=off (or DOCENT_KERNELS=go) keeps the one-row kernels of
-// mul4.go; for comparisons DOCENT_GEMM=q8y, q5one, q6y and q8old select
-// earlier variants (Y-register tiles, one vector group per call, row-major
-// Q8_0 activations).
-
-//go:noescape
-func gemmQ8_0x2x8(row *byte, rowStride int, q *int8, qStride int, d *float32, dStride int, nb int, out *float32)
+// F/BW/VL/DQ and VNNI. DOCENT_GEMM=off (or DOCENT_KERNELS=go) keeps the
+// one-row kernels of mul4.go; for comparisons DOCENT_GEMM=q8y and q5one
+// select the one-group variants (Y-register tiles, one vector group per
+// call).
 
 //go:noescape
 func unpackQ5_0(row *byte, nb int, w *int8, nc *int32, dw *float32)
@@ -164,27 +161,17 @@ func quantQ8_0RowsAVX512(x []float32, q []int8, d []float32) {
 	}
 }
 
-func gemmQ8_0Range(m *Matrix, dst []float32, a *Acts, r0, r1 int) {
-	if gemmQ8Old {
-		m.mulRangeTiled(dst, a, r0, r1, gemmQ8_0Tile)
-		return
-	}
-	gemmQ8_0RangeT(m, dst, a, r0, r1)
-}
-
 var gemmQ5One = os.Getenv("DOCENT_GEMM") == "q5one"
 
 var gemmQ8Y = os.Getenv("DOCENT_GEMM") == "q8y"
 
-var gemmQ8Old = os.Getenv("DOCENT_GEMM") == "q8old"
-
-// q8Chunk is how many blocks of two rows gemmQ8_0RangeT prepares at a time.
+// q8Chunk is how many blocks of two rows gemmQ8_0Range prepares at a time.
 const q8Chunk = 256
 
-// gemmQ8_0RangeT computes rows r0..r1-1 of a Q8_0 matrix against all
+// gemmQ8_0Range computes rows r0..r1-1 of a Q8_0 matrix against all
 // vectors, two rows at a time against each group of 8 transposed
 // activation vectors (a.xt, a.dt), q8Chunk blocks at a time.
-func gemmQ8_0RangeT(m *Matrix, dst []float32, a *Acts, r0, r1 int) {
+func gemmQ8_0Range(m *Matrix, dst []float32, a *Acts, r0, r1 int) {
 	var nc [2 * q8Chunk * 8]int32
 	var dw [2 * q8Chunk]float32
 	var out [2][8][8]float32
@@ -320,23 +307,6 @@ func gemmQ5_0Range(m *Matrix, dst []float32, a *Acts, r0, r1 int) {
 	for ; r < r1; r++ {
 		for v := m.mulRow4(dst, a, r, 0); v < n; v++ {
 			dst[v*rows+r] = m.dotRow(r, a, v)
-		}
-	}
-}
-
-// gemmQ8_0Tile computes rows r, r+1 of m against vectors v..v+7 of a.
-func gemmQ8_0Tile(m *Matrix, dst []float32, a *Acts, r, v int) {
-	c, rows := m.Cols, m.Rows
-	nb := c / 32
-	rb := m.rowBytes
-	_ = m.Data[(r+2)*rb-1]
-	_ = a.q[(v+8)*c-1]
-	_ = a.d[(v+8)*nb-1]
-	var out [16][8]float32
-	gemmQ8_0x2x8(&m.Data[r*rb], rb, &a.q[v*c], c, &a.d[v*nb], 4*nb, nb, &out[0][0])
-	for i := 0; i < 2; i++ {
-		for j := 0; j < 8; j++ {
-			dst[(v+j)*rows+r+i] = reduce8(&out[i*8+j])
 		}
 	}
 }

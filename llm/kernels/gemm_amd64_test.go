@@ -52,11 +52,6 @@ func BenchmarkGemmVariants(b *testing.B) {
 					g(m, dst, &a, 0, rows)
 				}
 			})
-			b.Run("Q8_0/2x8-rowmajor", func(b *testing.B) {
-				for b.Loop() {
-					m.mulRangeTiled(dst, &a, 0, rows, gemmQ8_0Tile)
-				}
-			})
 		}
 	}
 }
