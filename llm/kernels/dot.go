@@ -13,11 +13,47 @@ import (
 
 func f16(b []byte) float32 { return gguf.FP16ToFP32(binary.LittleEndian.Uint16(b)) }
 
-// fma32 is a float32 fused multiply-add. The product of two float32 values
-// is exact in float64, so one float64 addition rounds it like an FMA would
-// (up to a double-rounding tie, vanishingly rare) without needing the FMA
-// instruction.
-func fma32(a, b, c float32) float32 { return float32(float64(a)*float64(b) + float64(c)) }
+// FMA32 is a float32 fused multiply-add, rounded once, as the FMA
+// instructions the assembly kernels use round it. The product of two
+// float32 values is exact in float64, so a float64 addition followed by a
+// conversion gives the right result except when the float64 sum, itself
+// rounded, lands exactly halfway between two float32 values: the second
+// rounding then breaks the tie that the first one created. FMA32 catches
+// that case (the float64 sum is a float32 midpoint and the addition was
+// inexact) and moves the sum one float64 step towards the exact value, so
+// the conversion rounds the way a single rounding would.
+func FMA32(a, b, c float32) float32 {
+	p := float64(a) * float64(b)
+	cc := float64(c)
+	s := p + cc
+	r := float32(s)
+	if float64(r) == s || math.IsInf(s, 0) || math.IsNaN(s) {
+		return r
+	}
+	// The float32 neighbour of r on the other side of s, and their midpoint
+	// (exact in float64).
+	var o float32
+	if float64(r) < s {
+		o = math.Nextafter32(r, float32(math.Inf(1)))
+	} else {
+		o = math.Nextafter32(r, float32(math.Inf(-1)))
+	}
+	if math.IsInf(float64(o), 0) || (float64(r)+float64(o))/2 != s {
+		return r
+	}
+	// TwoSum: the rounding error of s = p + cc, exactly.
+	bv := s - p
+	e := (p - (s - bv)) + (cc - bv)
+	switch {
+	case e > 0:
+		return float32(math.Nextafter(s, math.Inf(1)))
+	case e < 0:
+		return float32(math.Nextafter(s, math.Inf(-1)))
+	}
+	return r
+}
+
+func fma32(a, b, c float32) float32 { return FMA32(a, b, c) }
 
 // reduce16 sums 16 lanes the way _mm512_reduce_add_ps does (halves folded
 // 8, 4, 2, 1).

@@ -235,7 +235,8 @@ func rmsNorm(dst, x, w []float32, eps float32) {
 // (vexpf), so that results round like llama.cpp's.
 func silu(x float32) float32 { return x / (1 + vexpf(-x)) }
 
-func fma32(a, b, c float32) float32 { return float32(math.FMA(float64(a), float64(b), float64(c))) }
+// fma32 is a float32 FMA rounded once (kernels.FMA32).
+func fma32(a, b, c float32) float32 { return kernels.FMA32(a, b, c) }
 
 // vexpf is the polynomial exp that ggml's AVX-512 code uses for SiLU and
 // softmax (ggml_v_expf, adapted there from Arm's optimized routines; max
