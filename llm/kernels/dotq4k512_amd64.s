@@ -153,11 +153,14 @@ TEXT ·dotQ4_KR4AVX512(SB), NOSPLIT, $0-64
 	VMOVDQU64    q4r4sc3<>(SB), Z27
 	VMOVDQU64    q4r4min<>(SB), Z23
 	VMOVDQU64    q4r4even<>(SB), Z22
+	MOVL         $0x1111, AX
+	KMOVW        AX, K1
 	TESTQ        CX, CX
 	JEQ          q4r4done
 
 q4r4loop:
-	// The rows of a later call (576 = 4*144 bytes a block).
+	// The rows of a later call: 576 = 4*144 bytes a block, nine lines
+	// (R12 steps by nine lines, so every line is touched once).
 	PREFETCHT0   (R12)
 	PREFETCHT0   64(R12)
 	PREFETCHT0   128(R12)
@@ -167,7 +170,6 @@ q4r4loop:
 	PREFETCHT0   384(R12)
 	PREFETCHT0   448(R12)
 	PREFETCHT0   512(R12)
-	PREFETCHT0   576(R12)
 	ADDQ         $576, R12
 
 	// Activations in nibble order: Z16 = x[0:32], x[64:96];
@@ -181,13 +183,17 @@ q4r4loop:
 	VMOVDQU64    160(DI), Y19
 	VINSERTI64X4 $1, 224(DI), Z19, Z19
 
-	// Scales and mins of the four rows: the 12 bytes at 4 (and 4 more)
-	// of row r into chunk r of Z0, unpacked (6-bit fields) into chunk r
-	// of Z1 as bytes [sc0..sc7, m0..m7].
-	VMOVDQU      4(SI), X0
-	VINSERTI32X4 $1, 4(R10), Z0, Z0
-	VINSERTI32X4 $2, 4(R9), Z0, Z0
-	VINSERTI32X4 $3, 4(R13), Z0, Z0
+	// Bytes 0-15 of the block of row r (d, dmin, 12 bytes of scales)
+	// into chunk r of Z20; Y21 = d, dmin of the rows as F16 pairs. The
+	// scales and mins (Z0: the 12 bytes at the start of each chunk) are
+	// unpacked from their 6-bit fields into chunk r of Z1 as bytes
+	// [sc0..sc7, m0..m7].
+	VMOVDQU      (SI), X0
+	VINSERTI32X4 $1, (R10), Z0, Z20
+	VINSERTI32X4 $2, (R9), Z20, Z20
+	VINSERTI32X4 $3, (R13), Z20, Z20
+	VPCOMPRESSD  Z20, K1, Z21         // dwords 0, 4, 8, 12
+	VPSRLDQ      $4, Z20, Z0
 	VPANDD       Z30, Z0, Z1          // dword 0: sc0-3, dword 1: m0-3
 	VPSHUFD      $0xaa, Z0, Z2        // bytes 8-11 everywhere
 	VPSRLVD      Z28, Z2, Z2          // dword 1 shifted by 4
@@ -238,11 +244,7 @@ q4r4loop:
 	VCVTDQ2PS    Y6, Y6
 
 	// Y7 = f16 [d, dmin] of the rows times d[b], then the FMA.
-	VMOVD        (SI), X7
-	VPINSRD      $1, (R10), X7, X7
-	VPINSRD      $2, (R9), X7, X7
-	VPINSRD      $3, (R13), X7, X7
-	VCVTPH2PS    X7, Y7
+	VCVTPH2PS    X21, Y7
 	VBROADCASTSS (DX), Y12
 	VMULPS       Y12, Y7, Y7
 	VFMADD231PS  Y7, Y6, Y15

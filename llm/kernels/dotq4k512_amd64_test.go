@@ -215,15 +215,21 @@ func FuzzDotQ4_KR4(f *testing.F) {
 }
 
 // BenchmarkQ4_KR4Big compares, on one thread, the Q4_K decode product of a
-// matrix far larger than the caches (2048 columns x 32768 rows, 72 MiB):
+// matrix far larger than the caches (2048 columns x 65536 rows, 72 MiB):
 // one row a call (dotQ4_KAVX2) against four (dotQ4_KR4AVX512).
 //
 //	go test -run '^$' -bench Q4_KR4Big -count 5 ./llm/kernels/
-func BenchmarkQ4_KR4Big(b *testing.B) {
+func BenchmarkQ4_KR4Big(b *testing.B) { benchQ4_KR4(b, 65536) }
+
+// BenchmarkQ4_KR4Cache is BenchmarkQ4_KR4Big on 256 rows (288 KiB, in
+// cache): the kernels' compute speed.
+func BenchmarkQ4_KR4Cache(b *testing.B) { benchQ4_KR4(b, 256) }
+
+func benchQ4_KR4(b *testing.B, rows int) {
 	if !hasAVX512 {
 		b.Skip("no AVX-512 VNNI on this CPU")
 	}
-	const cols, rows = 2048, 32768
+	const cols = 2048
 	nb := cols / 256
 	rb := nb * 144
 	rng := rand.New(rand.NewSource(1))
