@@ -177,11 +177,8 @@ func FuzzDotQ6_KR4(f *testing.F) {
 		f.Add(q6r4Rows(rng, nb, 3, false), randBytes(rng, 100), uint8(3), rng.Int63())
 	}
 	f.Fuzz(func(t *testing.T, raw, acts []byte, pad uint8, seed int64) {
-		p := int(pad % 64)
+		p := min(int(pad%64), len(raw)/4)
 		nb := (len(raw)/4 - p) / 210
-		if nb < 0 {
-			nb = 0
-		}
 		stride := nb*210 + p
 		rows := append([]byte(nil), raw[:4*stride]...)
 		rng := rand.New(rand.NewSource(seed))
