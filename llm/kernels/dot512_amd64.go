@@ -99,7 +99,12 @@ func mulRows1(m *Matrix, dst []float32, a *Acts, r0, r1 int) int {
 	case gguf.Q6_K:
 		nb := m.Cols / 256
 		q, d, bs := a.q[:nb*256], a.d[:nb], a.bs[:nb*16]
-		for i := range dst {
+		// Four rows a call (dotq6k512_amd64.s), the rest one at a time.
+		n, pf := len(dst)&^3, max(pfDist*rb, q6kPFMin)
+		for i := 0; i < n; i += 4 {
+			dotQ6_KR4AVX512(&data[i*rb], rb, &q[0], &d[0], &bs[0], nb, &dst[i], pf)
+		}
+		for i := n; i < len(dst); i++ {
 			dst[i] = dotQ6_KAVX2(&data[i*rb], &q[0], &d[0], &bs[0], nb)
 		}
 	}
