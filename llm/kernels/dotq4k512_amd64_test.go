@@ -110,61 +110,10 @@ func checkQ4_KR4(t *testing.T, raw []byte, nb int, mode uint8, seed int64) {
 		}
 		want := dotQ4_K(row, q, d, bs)
 		if !sameFloat(out[r], want) {
-			// dotQ4_K's fma32 rounds twice (through float64); where that
-			// differs from one rounding, the kernel (like dotQ4_KAVX2 and
-			// the FMA instruction) must give the once-rounded result.
-			if ex := dotQ4_KFMA(row, q, d, bs); sameFloat(out[r], ex) && !sameFloat(want, ex) {
-				t.Logf("nb=%d mode=%#x seed=%d: row %d: dotQ4_K's fma32 rounds twice (%08x), kernel = exact FMA (%08x)",
-					nb, mode, seed, r, math.Float32bits(want), math.Float32bits(ex))
-				continue
-			}
 			t.Fatalf("nb=%d mode=%#x seed=%d: row %d asm %v (%08x), go %v (%08x)", nb, mode, seed, r,
 				out[r], math.Float32bits(out[r]), want, math.Float32bits(want))
 		}
 	}
-}
-
-// fma32Exact is a*b+c rounded once to float32 (fma32 rounds the float64
-// sum, exact but for its own rounding, a second time, which differs where
-// that sum lies exactly halfway between two float32 values).
-func fma32Exact(a, b, c float32) float32 {
-	p := float64(a) * float64(b) // exact
-	s := p + float64(c)
-	r := float32(s)
-	if math.IsInf(float64(r), 0) || math.IsNaN(s) || float64(r) == s {
-		return r
-	}
-	v := s - p
-	e := (p - (s - v)) + (float64(c) - v) // s + e = p + c exactly (TwoSum)
-	n := math.Nextafter32(r, float32(math.Copysign(math.Inf(1), s-float64(r))))
-	if e == 0 || s != (float64(r)+float64(n))/2 {
-		return r
-	}
-	// A tie of the second rounding: the exact sum lies on the side of e.
-	return float32(math.Nextafter(s, math.Copysign(math.Inf(1), e)))
-}
-
-// dotQ4_KFMA is dotQ4_K with fma32Exact.
-func dotQ4_KFMA(row []byte, q []int8, d []float32, bs []int16) float32 {
-	nb := len(d)
-	var accR, accM float32
-	for b := 0; b < nb; b++ {
-		blk := row[b*144 : b*144+144]
-		var sumi, summ int32
-		for j := 0; j < 8; j++ {
-			sc, m := scaleMinK4(j, blk[4:16])
-			var a int32
-			for l := 0; l < 32; l++ {
-				v := int32(blk[16+32*(j/2)+l]) >> (4 * (j & 1)) & 0xf
-				a += v * int32(q[256*b+32*j+l])
-			}
-			sumi += sc * a
-			summ += m * (int32(bs[16*b+2*j]) + int32(bs[16*b+2*j+1]))
-		}
-		accR = fma32Exact(float32(sumi), f16(blk)*d[b], accR)
-		accM = fma32Exact(float32(summ), f16(blk[2:])*d[b], accM)
-	}
-	return accR - accM
 }
 
 func TestDotQ4_KR4(t *testing.T) {

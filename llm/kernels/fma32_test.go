@@ -29,7 +29,7 @@ func TestFMA32RoundsOnce(t *testing.T) {
 	}
 	// The same from the other side, and negated.
 	a2 := float32(1 + 1.0/(1<<15))
-	if got, want := FMA32(-a2, a2, float32(-(1<<24 + 2))), fmaExact(-a2, a2, float32(-(1<<24+2))); got != want {
+	if got, want := FMA32(-a2, a2, float32(-(1<<24+2))), fmaExact(-a2, a2, float32(-(1<<24+2))); got != want {
 		t.Fatalf("negative case: %v, want %v", got, want)
 	}
 	rng := rand.New(rand.NewSource(7))
