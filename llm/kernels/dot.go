@@ -26,6 +26,11 @@ func FMA32(a, b, c float32) float32 {
 	p := float64(a) * float64(b)
 	cc := float64(c)
 	s := p + cc
+	// Fast path: where float32 is normal, s is a float32 midpoint exactly
+	// when the 29 low bits of its float64 significand are 1000...0.
+	if bits := math.Float64bits(s); bits>>52&0x7ff > 1023-126 && bits&(1<<29-1) != 1<<28 {
+		return float32(s)
+	}
 	r := float32(s)
 	if float64(r) == s || math.IsInf(s, 0) || math.IsNaN(s) {
 		return r

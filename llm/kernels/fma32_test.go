@@ -36,7 +36,12 @@ func TestFMA32RoundsOnce(t *testing.T) {
 	ties := 0
 	for i := 0; i < 200000; i++ {
 		var a, b, c float32
-		if i%2 == 0 {
+		if i%10 == 4 {
+			// Results near and below float32's smallest normal.
+			a = float32(rng.NormFloat64() * math.Ldexp(1, -60-rng.Intn(10)))
+			b = float32(rng.NormFloat64() * math.Ldexp(1, -60-rng.Intn(10)))
+			c = float32(rng.NormFloat64() * math.Ldexp(1, -126-rng.Intn(20)))
+		} else if i%2 == 0 {
 			// Random values of random magnitudes.
 			a = float32(rng.NormFloat64() * math.Ldexp(1, rng.Intn(40)-20))
 			b = float32(rng.NormFloat64() * math.Ldexp(1, rng.Intn(40)-20))
