@@ -26,7 +26,7 @@ synth qwen2.5-0.5b f16 "$q2" qwen-f16.gguf
 synth llama-3.2-1b q4_k "$l3" llama1b-q4_k.gguf
 synth minilm-l6 f16 "" minilm-f16.gguf
 uptime
-node scripts/bench/compare.mjs --docent "$dir/docent" --threads 1,2 --reps 2 -p 128 -n 64 \
+node scripts/bench/compare.mjs --docent "$dir/docent" --threads 1,2 --reps ${REPS:-3} -p 128 -n 64 \
 	"$dir/qwen-q8_0.gguf" "$dir/qwen-q4_k.gguf" "$dir/qwen-f16.gguf" "$dir/llama1b-q4_k.gguf"
 for t in 1 2; do
 	node scripts/bench/embed-compare.mjs --docent "$dir/docent" --threads $t --rounds 3 -p 128 --texts 24 "$dir/minilm-f16.gguf"
