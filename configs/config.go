@@ -123,6 +123,18 @@ type HTTPTool struct {
 	AllowPrivate bool              `koanf:"allow_private"`
 }
 
+// processSwitches are DOCENT_* variables that are not configuration keys but
+// are read directly by a part of the program (kernel and thread-pool A/B
+// switches, the PDF engine's cache, test fixtures' locations). Load lets them
+// through; any other unknown DOCENT_* variable is still an error.
+var processSwitches = map[string]bool{
+	"DOCENT_KERNELS": true, "DOCENT_GEMM": true, "DOCENT_KTILE": true, "DOCENT_ATTN": true,
+	"DOCENT_F16ROWS": true, "DOCENT_SPIN": true, "DOCENT_PF": true,
+	"DOCENT_PDFIUM_CACHE": true, "DOCENT_PDFIUM_MODE": true, "DOCENT_CUDA_TRACE": true,
+	"DOCENT_SLOW_TESTS": true, "DOCENT_PARITY_STRICT": true, "DOCENT_QDRANT_TEST_ADDR": true,
+	"DOCENT_QDRANT_TEST_API_KEY": true,
+}
+
 // Load builds the configuration: defaults, then the file at path (if not
 // empty), then DOCENT_* environment variables, then overrides (flag values
 // keyed by config path, e.g. "server.addr").
@@ -147,6 +159,9 @@ func Load(path string, overrides map[string]any) (*Config, error) {
 	var envErr error
 	err := k.Load(env.ProviderWithValue("DOCENT_", ".", func(name, value string) (string, any) {
 		key, ok := known[strings.TrimPrefix(name, "DOCENT_")]
+		if !ok && processSwitches[name] {
+			return "", nil // read by the engine or a loader, not configuration
+		}
 		if !ok {
 			if envErr == nil {
 				envErr = fmt.Errorf("unknown environment variable %s (see configs/default.yaml for the keys)", name)

@@ -25,6 +25,13 @@ func TestLoadLayers(t *testing.T) {
 	if c.Server.Addr != "0.0.0.0:9000" || c.Agent.TopK != 6 || c.DataDir != "/tmp/x" || len(c.Server.APIKeys) != 2 {
 		t.Fatalf("layered = %+v", c)
 	}
+	// Engine switches are not configuration but must not be refused.
+	t.Setenv("DOCENT_KERNELS", "go")
+	t.Setenv("DOCENT_SPIN", "0")
+	t.Setenv("DOCENT_PDFIUM_CACHE", "off")
+	if _, err := Load("", nil); err != nil {
+		t.Fatalf("engine switch refused: %v", err)
+	}
 	t.Setenv("DOCENT_NOPE", "1")
 	if _, err := Load("", nil); err == nil {
 		t.Fatal("unknown env var accepted")
