@@ -1,6 +1,7 @@
 //go:build !purego
 
 #include "textflag.h"
+#include "r4reduce_amd64.h"
 
 // AVX-512 (F, BW, VL, VNNI) decode kernels: one activation vector against
 // four consecutive weight rows (stride bytes apart) at once. Two rows share
@@ -65,15 +66,6 @@ GLOBL r4nib<>(SB), RODATA|NOPTR, $64
 // rows hold (the rows of a later call), which the hardware prefetchers,
 // seeing four interleaved streams, do not fetch early enough.
 
-// reduce8 (as REDUCE8_Y0 in dot_amd64.s) of Y(acc), stored at off(R11).
-#define R4REDUCE8(acc, xacc, off) \
-	VEXTRACTF128 $1, acc, X14; \
-	VADDPS       xacc, X14, X14; \
-	VMOVHLPS     X14, X14, X15; \
-	VADDPS       X15, X14, X14; \
-	VMOVSHDUP    X14, X15; \
-	VADDSS       X15, X14, X14; \
-	MOVSS        X14, off(R11)
 
 // Four F16 scales at (SI), (SI)(R8), (R9), (R9)(R8) (plus off), converted
 // and multiplied by the activation scale at (DX), into X5.

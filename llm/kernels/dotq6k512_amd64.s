@@ -1,6 +1,7 @@
 //go:build !purego
 
 #include "textflag.h"
+#include "r4reduce_amd64.h"
 
 // dotQ6_KR4AVX512: AVX-512 (F, BW, VL, VNNI) Q6_K decode kernel, one Q8_K
 // activation vector against four consecutive weight rows per call, each row
@@ -160,16 +161,6 @@ GLOBL q6r4perm23<>(SB), RODATA|NOPTR, $64
 	Q6HALF(P, 0, 128, Z12, Z13, Z6, Z7, accZ); \
 	Q6HALF(P, 64, 160, Z14, Z15, Z8, Z9, accZ)
 
-// reduce8 (as REDUCE8_Y0 in dot_amd64.s) of Y(acc), stored at off(R11).
-#define Q6R4REDUCE8(acc, xacc, off) \
-	VEXTRACTF128 $1, acc, X14; \
-	VADDPS       xacc, X14, X14; \
-	VMOVHLPS     X14, X14, X15; \
-	VADDPS       X15, X14, X14; \
-	VMOVSHDUP    X14, X15; \
-	VADDSS       X15, X14, X14; \
-	MOVSS        X14, off(R11)
-
 // func dotQ6_KR4AVX512(row *byte, stride int, q *int8, d *float32, bs *int16, nb int, out *float32, pf int)
 // dotQ6_K of rows row, row+stride, row+2*stride, row+3*stride against one
 // Q8_K activation vector (q, d, bs), into out[0..3].
@@ -268,9 +259,9 @@ q6r4loop:
 q6r4done:
 	VEXTRACTF64X4 $1, Z0, Y2
 	VEXTRACTF64X4 $1, Z1, Y3
-	Q6R4REDUCE8(Y0, X0, 0)
-	Q6R4REDUCE8(Y2, X2, 4)
-	Q6R4REDUCE8(Y1, X1, 8)
-	Q6R4REDUCE8(Y3, X3, 12)
+	R4REDUCE8(Y0, X0, 0)
+	R4REDUCE8(Y2, X2, 4)
+	R4REDUCE8(Y1, X1, 8)
+	R4REDUCE8(Y3, X3, 12)
 	VZEROUPPER
 	RET
