@@ -47,7 +47,7 @@ func useAVX512Kernels() {
 func mulRows4AVX512(m *Matrix, dst []float32, a *Acts, r0, r1 int) int {
 	switch m.Type {
 	case gguf.Q4_K, gguf.Q6_K:
-		return mulRows1(m, dst, a, r0, r1)
+		return mulRowsK(m, dst, a, r0, r1)
 	case gguf.F16:
 		return mulRowsF16(m, dst, a, r0, r1)
 	}
@@ -77,10 +77,10 @@ func mulRows4AVX512(m *Matrix, dst []float32, a *Acts, r0, r1 int) int {
 	return n
 }
 
-// mulRows1 is the one-row loop for the types without a four-row kernel,
-// calling the assembly kernels directly (no per-row dispatch); it does all
-// rows of [r0, r1).
-func mulRows1(m *Matrix, dst []float32, a *Acts, r0, r1 int) int {
+// mulRowsK does all rows of [r0, r1) of a Q4_K or Q6_K matrix: four rows a
+// call through the AVX-512 kernels, the last (r1-r0)%4 through the one-row
+// AVX2 kernels, called directly (no per-row dispatch).
+func mulRowsK(m *Matrix, dst []float32, a *Acts, r0, r1 int) int {
 	rb := m.rowBytes
 	data := m.Data[r0*rb : r1*rb]
 	dst = dst[r0:r1]
