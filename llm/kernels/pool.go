@@ -129,7 +129,10 @@ func (p *Pool) next(w *poolWorker, last uint64) uint64 {
 		if p.spinUntil(func() bool { s = p.seq.Load(); return s != last }) {
 			return s
 		}
-		w.sleeping.Store(1)
+		// Swap, not Store: the flag must be visible before seq is read
+		// (a read-modify-write is a full barrier on every target, also
+		// under emulators that let a plain store pass a later load).
+		w.sleeping.Swap(1)
 		if s := p.seq.Load(); s != last {
 			if !w.sleeping.CompareAndSwap(1, 0) {
 				<-w.wake // publish saw the flag and sent a token: take it
@@ -162,7 +165,8 @@ func (p *Pool) worker(i int) {
 
 // publish starts a step of parts parts (0: stop).
 func (p *Pool) publish(parts int) {
-	p.seq.Store((p.seq.Load()>>16+1)<<16 | uint64(parts))
+	// Swap for the same reason as in next: seq before the sleeping flags.
+	p.seq.Swap((p.seq.Load()>>16+1)<<16 | uint64(parts))
 	// Only the workers of this step need to wake (Close: all of them).
 	wake := p.workers
 	if parts > 0 {
