@@ -172,12 +172,12 @@ func dotQ8_0(row []byte, q []int8, d []float32) float32 {
 		blk := row[b*34 : b*34+34]
 		qs := blk[2:34]
 		xq := q[b*32 : b*32+32]
-		sc := float64(f16(blk) * d[b])
+		sc := f16(blk) * d[b]
 		for l := 0; l < 8; l++ {
 			w := qs[4*l : 4*l+4 : 4*l+4]
 			x := xq[4*l : 4*l+4 : 4*l+4]
 			p := int32(int8(w[0]))*int32(x[0]) + int32(int8(w[1]))*int32(x[1]) + int32(int8(w[2]))*int32(x[2]) + int32(int8(w[3]))*int32(x[3])
-			acc[l] = float32(sc*float64(p) + float64(acc[l]))
+			acc[l] = fma32(sc, float32(p), acc[l])
 		}
 	}
 	return reduce8(&acc)
@@ -280,9 +280,9 @@ func dotQ5_K(row []byte, q []int8, d []float32, bs []int16) float32 {
 			}
 			summ += m0*(int32(bsum[4*j])+int32(bsum[4*j+1])) + m1*(int32(bsum[4*j+2])+int32(bsum[4*j+3]))
 		}
-		dd := float64(d[b] * f16(blk))
+		dd := d[b] * f16(blk)
 		for l := range lanes {
-			acc[l] = float32(dd*float64(lanes[l]) + float64(acc[l]))
+			acc[l] = fma32(dd, float32(lanes[l]), acc[l])
 		}
 		summs += -d[b] * f16(blk[2:]) * float32(summ)
 	}

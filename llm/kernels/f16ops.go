@@ -1,7 +1,6 @@
 package kernels
 
 import (
-	"math"
 	"unsafe"
 
 	"github.com/docent-dev/docent/llm/gguf"
@@ -45,6 +44,6 @@ func scaleRoundF16Go(x []float32, s float32) {
 func axpyRoundF16Go(x []float32, v []uint16, s float32) {
 	v = v[:len(x)]
 	for i, vb := range v {
-		x[i] = f16r(float32(math.FMA(float64(gguf.FP16ToFP32(vb)), float64(s), float64(x[i]))))
+		x[i] = f16r(fma32(gguf.FP16ToFP32(vb), s, x[i]))
 	}
 }

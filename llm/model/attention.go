@@ -233,7 +233,7 @@ func classicAttention(out, q []float32, kc, vc []uint16, sc []float32, kOff, kSt
 	for c := range out {
 		var acc float32
 		for j, p := range sc {
-			acc = float32(math.FMA(float64(gguf.FP16ToFP32(vc[j*vStride+vOff+c])), float64(p), float64(acc)))
+			acc = fma32(gguf.FP16ToFP32(vc[j*vStride+vOff+c]), p, acc)
 		}
 		out[c] = acc
 	}
