@@ -2,9 +2,10 @@ package kernels
 
 // The dot kernels that matrix products call go through these variables. They
 // start as the pure-Go kernels of dot.go (the reference); on CPUs with the
-// needed features an init in dot_amd64.go points them at assembly twins that
-// compute bit-identical results. DOCENT_KERNELS=go in the environment keeps
-// the pure-Go kernels (for comparisons).
+// needed features an init in dot_amd64.go (dot_arm64.go: NEON Q8_0 and F16
+// decode kernels) points them at assembly twins that compute bit-identical
+// results. DOCENT_KERNELS=go in the environment keeps the pure-Go kernels
+// (for comparisons).
 var (
 	dotF32Impl    = dotF32
 	dotF16Impl    = dotF16
