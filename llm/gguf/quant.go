@@ -209,7 +209,10 @@ func clampRound(v float32, lo, hi int) int {
 // fitMinScale finds scale >= 0 and mn >= 0 such that x ≈ scale*q - mn with
 // q in [0, nmax], by trying a range of inverse scales and refitting each by
 // least squares (as ggml's make_qkx2_quants does, with unit weights). The
-// error of each candidate is computed from the same running sums.
+// error of each candidate is computed from the same running sums. Every
+// product is converted explicitly so that no compiler fuses it with the
+// following addition (Go may on arm64): the levels, and so the files, are
+// the same on every platform.
 func fitMinScale(x []float32, nmax int) (scale, mn float32) {
 	lo, hi := minMax(x)
 	lo = min(lo, 0)
@@ -220,28 +223,28 @@ func fitMinScale(x []float32, nmax int) (scale, mn float32) {
 	var sx, sx2 float32
 	for _, v := range x {
 		sx += v
-		sx2 += v * v
+		sx2 += float32(v * v)
 	}
 	bestErr := float32(math.Inf(1))
 	scale, mn = (hi-lo)/float32(nmax), -lo
 	fmax := float32(nmax)
 	for step := -4; step <= 4; step++ {
-		iscale := (fmax + 0.25*float32(step)) / (hi - lo)
+		iscale := (fmax + float32(0.25*float32(step))) / (hi - lo)
 		var sl, sl2, sxl float32
 		for _, v := range x {
-			q := float32(int((v-lo)*iscale + 0.5))
+			q := float32(int(float32((v-lo)*iscale) + 0.5))
 			q = min(q, fmax)
 			sl += q
-			sl2 += q * q
-			sxl += v * q
+			sl2 += float32(q * q)
+			sxl += float32(v * q)
 		}
 		// least squares for x = s*q + m
-		det := n*sl2 - sl*sl
+		det := float32(n*sl2) - float32(sl*sl)
 		if det <= 0 {
 			continue
 		}
-		s := (n*sxl - sl*sx) / det
-		m := (sl2*sx - sl*sxl) / det
+		s := (float32(n*sxl) - float32(sl*sx)) / det
+		m := (float32(sl2*sx) - float32(sl*sxl)) / det
 		if m > 0 { // the format needs m <= 0: refit the scale alone
 			m = 0
 			s = sxl / sl2
@@ -250,7 +253,7 @@ func fitMinScale(x []float32, nmax int) (scale, mn float32) {
 			continue
 		}
 		// sum (s*q + m - x)^2 expanded over the running sums
-		e := s*s*sl2 + 2*s*m*sl - 2*s*sxl + n*m*m - 2*m*sx + sx2
+		e := float32(s*s*sl2) + float32(2*s*m*sl) - float32(2*s*sxl) + float32(n*m*m) - float32(2*m*sx) + sx2
 		if e < bestErr {
 			bestErr, scale, mn = e, s, -m
 		}
@@ -358,12 +361,12 @@ func fitSymScale(x []float32, nmax int) float32 {
 	}
 	best, bestGain := m/float32(-nmax), float32(-1)
 	for step := -4; step <= 4; step++ {
-		iscale := -(float32(nmax) + 0.2*float32(step)) / m
+		iscale := -(float32(nmax) + float32(0.2*float32(step))) / m
 		var sxl, sl2 float32
 		for _, v := range x {
 			q := float32(clampRound(iscale*v, -nmax, nmax-1))
-			sxl += v * q
-			sl2 += q * q
+			sxl += float32(v * q) // explicit: no fused multiply-add (see fitMinScale)
+			sl2 += float32(q * q)
 		}
 		if sl2 == 0 {
 			continue

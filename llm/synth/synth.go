@@ -358,7 +358,10 @@ func (m *Model) fill(t TensorPlan, seed uint64, w io.Writer, progress func(int64
 				x := make([]float32, cnt)
 				r := rand.New(rand.NewPCG(tseed, uint64(c)))
 				for i := range x {
-					v := float32(r.NormFloat64()) * t.scale
+					// The explicit conversion rounds the product, so no
+					// compiler fuses it with the +1 below (Go may on arm64),
+					// and the files are the same bytes on every platform.
+					v := float32(float32(r.NormFloat64()) * t.scale)
 					if t.init == initNorm {
 						v += 1
 					}
