@@ -176,7 +176,7 @@ func flashAttention(out, q []float32, kc, vc []uint16, nkv, kOff, kStride, vOff,
 		sc, ms, vs := scs[:cnt], mss[:cnt], vss[:cnt]
 		for j := range sc {
 			o := (j0+j)*kStride + kOff
-			sc[j] = dotF16Attn(kc[o:o+hd], q) * scale
+			sc[j] = float32(dotF16Attn(kc[o:o+hd], q) * scale) // rounded: never fused with "- M" (arm64)
 		}
 		for j, s := range sc {
 			m, v := float32(1), float32(1)
@@ -215,7 +215,7 @@ func classicAttention(out, q []float32, kc, vc []uint16, sc []float32, kOff, kSt
 	max := float32(math.Inf(-1))
 	for j := range sc {
 		krow := kc[j*kStride+kOff : j*kStride+kOff+hd]
-		sc[j] = dotF16Attn(krow, q) * scale
+		sc[j] = float32(dotF16Attn(krow, q) * scale)
 		if sc[j] > max {
 			max = sc[j]
 		}

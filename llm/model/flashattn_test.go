@@ -20,7 +20,7 @@ func flashAttentionRef(out, q []float32, kc, vc []uint16, nkv, kOff, kStride, vO
 	var S float32
 	for j := 0; j < nkv; j++ {
 		krow := kc[j*kStride+kOff : j*kStride+kOff+hd]
-		sc := dotF16Attn(krow, q) * scale
+		sc := float32(dotF16Attn(krow, q) * scale) // rounded: not fused with "sc - M" below (arm64)
 		ms, vs := float32(1), float32(1)
 		if sc > M {
 			mold := M
