@@ -1,5 +1,7 @@
 package kernels
 
+import "os"
+
 // The dot kernels that matrix products call go through these variables. They
 // start as the pure-Go kernels of dot.go (the reference); on CPUs with the
 // needed features an init in dot_amd64.go (dot_arm64.go: NEON Q8_0 and F16
@@ -69,4 +71,13 @@ func useGoKernels() {
 	quantQ8_0RowsImpl = quantQ8_0Rows
 	quantQ8_KRowsImpl = quantQ8_KRows
 	backend = "go"
+}
+
+// The assembly kernels of the CPU (useAsmKernels: dot_amd64.go,
+// dot_arm64.go; none in dot_other.go), unless DOCENT_KERNELS=go.
+func init() {
+	if os.Getenv("DOCENT_KERNELS") == "go" {
+		return
+	}
+	useAsmKernels()
 }

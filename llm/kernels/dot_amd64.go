@@ -5,7 +5,6 @@ package kernels
 import (
 	"encoding/binary"
 	"math"
-	"os"
 
 	"golang.org/x/sys/cpu"
 )
@@ -59,13 +58,6 @@ func dotF16x16AVX2(row *byte, x *float32, n int) float32
 func dotF32x16AVX2(row *byte, x *float32, n int) float32
 
 var hasAVX2 = cpu.X86.HasAVX2 && cpu.X86.HasFMA && cpu.X86.HasF16C && cpu.X86.HasOSXSAVE
-
-func init() {
-	if os.Getenv("DOCENT_KERNELS") == "go" {
-		return
-	}
-	useAsmKernels()
-}
 
 // useAsmKernels selects the assembly kernels the CPU supports.
 func useAsmKernels() {

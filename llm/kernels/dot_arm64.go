@@ -2,11 +2,7 @@
 
 package kernels
 
-import (
-	"os"
-
-	"golang.org/x/sys/cpu"
-)
+import "golang.org/x/sys/cpu"
 
 // NEON kernels in dot_arm64.s, bit-identical to dotQ8_0 and dotF16Vec.
 // Pointers must address at least the bytes the Go wrappers below check.
@@ -27,13 +23,6 @@ var (
 	hasNEON    = cpu.ARM64.HasASIMD && cpu.ARM64.HasFP
 	hasDotProd = cpu.ARM64.HasASIMDDP
 )
-
-func init() {
-	if os.Getenv("DOCENT_KERNELS") == "go" {
-		return
-	}
-	useAsmKernels()
-}
 
 // useAsmKernels selects the assembly kernels the CPU supports.
 func useAsmKernels() {
